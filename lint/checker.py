@@ -1,0 +1,82 @@
+"""The one entry point the CLI, the HTTP service and the batch scanner call.
+
+    checker = Checker.from_packs(["default"])
+    result = checker.check("这个我不知道", channel="chat", position="middle")
+
+Pipeline: normalise (lint.normalize) -> one automaton pass (lint.matcher) -> each rule kind
+filters its hits (lint.kinds) -> suggestions in the agent's script -> safe fixes applied.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from .context import CheckContext
+from .errors import InputError
+from .fix import apply_fixes
+from .kinds import KINDS
+from .matcher import Matcher
+from .model import CHANNELS, POSITIONS, Diagnostic, Result, Rule, RulePack
+from .normalize import normalize
+from .packs import load_packs
+from .segment import Segmenter
+from .selection import Selection
+
+DEFAULT_MAX_CHARS = 20_000
+
+
+class Checker:
+    def __init__(self, packs: Sequence[RulePack], max_chars: int = DEFAULT_MAX_CHARS) -> None:
+        self.packs = tuple(packs)
+        self.max_chars = max_chars
+        rules: list[Rule] = []
+        seen: set[str] = set()
+        for pack in self.packs:
+            for rule in pack.rules:
+                if rule.id not in seen:
+                    seen.add(rule.id)
+                    rules.append(rule)
+        self.rules: tuple[Rule, ...] = tuple(rules)
+        self._kinds = tuple(KINDS[r.kind] for r in rules)
+        self._matcher = Matcher()
+        terms: list[str] = []
+        for index, rule in enumerate(rules):
+            for role, sequences in rule.spec.sequences().items():
+                if sequences:
+                    self._matcher.register((index, role), sequences)
+            terms.extend(rule.spec.literal_terms())
+        self._matcher.build()
+        self.segmenter = Segmenter(terms)
+
+    @classmethod
+    def from_packs(cls, names: Sequence[str] = (), dirs: Sequence[str | Path] | None = None,
+                   max_chars: int = DEFAULT_MAX_CHARS) -> "Checker":
+        from .packs import packs_dirs
+
+        return cls(load_packs(names, packs_dirs(dirs or ())), max_chars)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def check(self, text: str, channel: str = "chat", position: str = "middle",
+              selection: Selection | None = None) -> Result:
+        if not isinstance(text, str):
+            raise InputError("text must be a string")
+        if channel not in CHANNELS:
+            raise InputError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+        if position not in POSITIONS:
+            raise InputError(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
+        if len(text) > self.max_chars:
+            raise InputError(f"text is {len(text)} characters; the limit is {self.max_chars}")
+        if not text.strip():
+            return Result(text, (), text)
+        nt = normalize(text)
+        ctx = CheckContext(nt, channel, position, self._matcher.scan(nt.compact), self.segmenter)
+        diagnostics: list[Diagnostic] = []
+        for index, rule in enumerate(self.rules):
+            if selection is not None and not selection.allows(rule):
+                continue
+            diagnostics.extend(self._kinds[index].check(rule, index, ctx))
+        diagnostics.sort(key=lambda d: (d.start, d.end, d.rule_id))
+        script = ctx._script or "simplified"
+        return Result(text, tuple(diagnostics), apply_fixes(text, diagnostics), script)

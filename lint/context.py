@@ -1,0 +1,119 @@
+"""What a rule kind may ask about the reply being checked (one CheckContext per check).
+
+Everything here is computed lazily: most replies never need quote regions, jieba, or the
+script of the input.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .matcher import Hit, Owner
+from .normalize import NormalizedText, detect_script, is_word_char, to_script
+from .segment import Segmenter
+
+_QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "﹁": "﹂", "《": "》"}
+_SENTENCE_END = set("。！？!?\n；;")
+_OPENING_PARENS = "(（"
+_CLOSING_QUOTES = "”」』’\"'"
+
+
+@dataclass(slots=True)
+class CheckContext:
+    nt: NormalizedText
+    channel: str
+    position: str
+    hits: dict[Owner, list[Hit]]
+    segmenter: Segmenter
+    _quotes: list[tuple[int, int]] | None = None
+    _script: str | None = None
+    _cache: dict = field(default_factory=dict)
+
+    # --- text views ---------------------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self.nt.original
+
+    @property
+    def folded(self) -> str:
+        return self.nt.folded
+
+    def to_original(self, hit: Hit) -> tuple[int, int]:
+        return self.nt.compact_span_to_original(hit.start, hit.end)
+
+    # --- questions a rule may ask -------------------------------------------------------------
+    def at_clause_start(self, start: int) -> bool:
+        return start == 0 or not is_word_char(self.folded[start - 1])
+
+    def at_clause_end(self, end: int) -> bool:
+        return end >= len(self.folded) or not is_word_char(self.folded[end])
+
+    def on_word_boundaries(self, hit: Hit) -> bool:
+        """Latin edges: whole word in the folded text; CJK edges: jieba token boundaries."""
+        start, end = self.to_original(hit)
+        folded = self.folded
+        if folded[start].isascii() and folded[start].isalnum():
+            if start > 0 and folded[start - 1].isascii() and folded[start - 1].isalnum():
+                return False
+        if folded[end - 1].isascii() and folded[end - 1].isalnum():
+            if end < len(folded) and folded[end].isascii() and folded[end].isalnum():
+                return False
+        return self.segmenter.is_boundary_span(self.nt.compact, hit.start, hit.end)
+
+    def quoted(self, start: int, end: int) -> bool:
+        """True when [start, end) lies inside quotation marks (quoted customer words)."""
+        if self._quotes is None:
+            self._quotes = _quote_regions(self.folded)
+        return any(a <= start and end <= b for a, b in self._quotes)
+
+    def explained(self, end: int) -> bool:
+        """True when the phrase ending at `end` is directly followed by a parenthesis."""
+        folded = self.folded
+        i = end
+        while i < len(folded) and (folded[i] in _CLOSING_QUOTES or folded[i] == " "):
+            i += 1
+        return i < len(folded) and folded[i] in _OPENING_PARENS
+
+    def sentence_bounds(self, pos: int) -> tuple[int, int]:
+        folded = self.folded
+        start = pos
+        while start > 0 and folded[start - 1] not in _SENTENCE_END:
+            start -= 1
+        end = pos
+        while end < len(folded) and folded[end] not in _SENTENCE_END:
+            end += 1
+        return start, end
+
+    def clause_start_before(self, pos: int) -> int:
+        """Start of the clause holding `pos`: just after the previous clause mark or space."""
+        folded = self.folded
+        start = pos
+        while start > 0 and (is_word_char(folded[start - 1]) or folded[start - 1] in "~～"):
+            start -= 1
+        return start
+
+    # --- output -------------------------------------------------------------------------------
+    @property
+    def script(self) -> str:
+        if self._script is None:
+            self._script = detect_script(self.text)
+        return self._script
+
+    def in_script(self, suggestion: str) -> str:
+        return to_script(suggestion, self.script)
+
+
+def _quote_regions(folded: str) -> list[tuple[int, int]]:
+    regions: list[tuple[int, int]] = []
+    i = 0
+    n = len(folded)
+    while i < n:
+        ch = folded[i]
+        closer = _QUOTE_PAIRS.get(ch) or ('"' if ch == '"' else None)
+        if closer is not None:
+            j = folded.find(closer, i + 1)
+            if j != -1:
+                regions.append((i + 1, j))
+                i = j + 1
+                continue
+        i += 1
+    return regions

@@ -1,0 +1,158 @@
+"""What phrase and pattern rules share: hits from the automaton, filtered by context.
+
+A candidate hit survives when, in this order (cheap checks first, jieba last):
+it is not inside quoted customer words (unless the rule says quotes don't matter), it sits
+where the rule says (`at`), no exception covers or touches it, it is not followed by a plain
+explanation in parentheses (when `unless_explained`), and it starts and ends on word
+boundaries (when `boundary: word`). Overlapping hits of one rule keep the longest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from ..context import CheckContext
+from ..fields import Fields
+from ..matcher import Hit
+from ..model import Applicability, Diagnostic, Rule, Suggestion
+from ..sequence import DEFAULT_MAX_GAP, Sequence, SequenceSyntaxError, parse_sequence
+
+AT_CHOICES = ("anywhere", "clause_start", "clause_end", "whole_clause")
+BOUNDARY_CHOICES = ("word", "none")
+APPLICABILITY_CHOICES = tuple(a.value for a in Applicability)
+
+COMMON_KEYS = (
+    "exceptions", "at", "boundary", "ignore_in_quotes", "unless_explained", "suggestions",
+    "fix", "max_gap",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchSpec:
+    terms: tuple[Sequence, ...]
+    term_suggestions: tuple[tuple[str, ...] | None, ...]  # per term, overrides `suggestions`
+    suggestions: tuple[str, ...]
+    applicability: Applicability
+    exceptions: tuple[Sequence, ...]
+    at: str
+    boundary: str
+    ignore_in_quotes: bool
+    unless_explained: bool
+
+    def sequences(self) -> dict[str, tuple[Sequence, ...]]:
+        return {"term": self.terms, "exception": self.exceptions}
+
+    def literal_terms(self) -> Iterable[str]:
+        for seq in self.terms:
+            if seq.is_literal:
+                yield seq.pieces[0][0]
+
+
+def parse_terms(fields: Fields, key: str, allow_gaps: bool, max_gap: int):
+    """`key` is a list of terms, or a mapping term -> suggestion(s)."""
+    node = fields.raw(key)
+    if node is None:
+        raise fields.error(None, f"missing required key '{key}'")
+    value = fields.value(key)
+    pairs: list[tuple[str, tuple[str, ...] | None]] = []
+    if isinstance(value, list):
+        for item in value:
+            if not isinstance(item, str):
+                raise fields.error(key, f"'{key}' items must be strings")
+            pairs.append((item, None))
+    elif isinstance(value, dict):
+        for term, suggestion in value.items():
+            if isinstance(suggestion, str):
+                suggestion = [suggestion]
+            if not isinstance(term, str) or not isinstance(suggestion, list) or not all(
+                isinstance(s, str) for s in suggestion
+            ):
+                raise fields.error(key, f"'{key}' must map each term to a suggestion or a list of them")
+            pairs.append((term, tuple(suggestion)))
+    else:
+        raise fields.error(key, f"'{key}' must be a list of terms or a mapping term: suggestion")
+    if not pairs:
+        raise fields.error(key, f"'{key}' is empty")
+    terms = []
+    for term, _ in pairs:
+        try:
+            terms.append(parse_sequence(term, max_gap, allow_gaps))
+        except SequenceSyntaxError as exc:
+            raise fields.error(key, str(exc)) from None
+    return tuple(terms), tuple(s for _, s in pairs)
+
+
+def parse_match_spec(fields: Fields, *, allow_gaps: bool, boundary_default: str, fix_default: str) -> MatchSpec:
+    max_gap = fields.integer("max_gap", DEFAULT_MAX_GAP, 1, 50)
+    terms, term_suggestions = parse_terms(fields, "terms", allow_gaps, max_gap)
+    exceptions = []
+    for source in fields.string_list("exceptions", ()):
+        try:
+            exceptions.append(parse_sequence(source, max_gap, True))
+        except SequenceSyntaxError as exc:
+            raise fields.error("exceptions", str(exc)) from None
+    return MatchSpec(
+        terms=terms,
+        term_suggestions=term_suggestions,
+        suggestions=tuple(fields.string_list("suggestions", ())),
+        applicability=Applicability(fields.choice("fix", APPLICABILITY_CHOICES, fix_default)),
+        exceptions=tuple(exceptions),
+        at=fields.choice("at", AT_CHOICES, "anywhere"),
+        boundary=fields.choice("boundary", BOUNDARY_CHOICES, boundary_default),
+        ignore_in_quotes=fields.boolean("ignore_in_quotes", True),
+        unless_explained=fields.boolean("unless_explained", False),
+    )
+
+
+def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
+    spec: MatchSpec = rule.spec
+    candidates = ctx.hits.get((index, "term"))
+    if not candidates:
+        return
+    exceptions = ctx.hits.get((index, "exception"), ())
+    kept: list[Hit] = []
+    for hit in candidates:
+        if _survives(spec, hit, exceptions, ctx):
+            kept.append(hit)
+    for hit in _longest_non_overlapping(kept):
+        start, end = ctx.to_original(hit)
+        suggestions = spec.term_suggestions[hit.index] or spec.suggestions
+        yield Diagnostic(
+            rule_id=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            start=start,
+            end=end,
+            text=ctx.text[start:end],
+            message=rule.message,
+            suggestions=tuple(Suggestion(ctx.in_script(s), spec.applicability) for s in suggestions),
+        )
+
+
+def _survives(spec: MatchSpec, hit: Hit, exceptions, ctx: CheckContext) -> bool:
+    start, end = ctx.to_original(hit)
+    if spec.ignore_in_quotes and ctx.quoted(start, end):
+        return False
+    if spec.at in ("clause_start", "whole_clause") and not ctx.at_clause_start(start):
+        return False
+    if spec.at in ("clause_end", "whole_clause") and not ctx.at_clause_end(end):
+        return False
+    for exc in exceptions:
+        # an exception that covers the hit, or stands right before or after it, cancels it
+        if exc.start <= hit.end and exc.end >= hit.start and (
+            (exc.start <= hit.start and exc.end >= hit.end) or exc.end == hit.start or exc.start == hit.end
+        ):
+            return False
+    if spec.unless_explained and ctx.explained(end):
+        return False
+    if spec.boundary == "word" and not ctx.on_word_boundaries(hit):
+        return False
+    return True
+
+
+def _longest_non_overlapping(hits: list[Hit]) -> list[Hit]:
+    chosen: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
+        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+            chosen.append(hit)
+    return sorted(chosen, key=lambda h: h.start)

@@ -1,0 +1,18 @@
+"""`kind: pattern`: ordered literal pieces with bounded gaps (反问, 质问, 讽刺, 推诿).
+
+Each term is a sequence such as `难道 … 吗|不成` (see lint.sequence); `max_gap` bounds every
+gap, and a gap never crosses clause punctuation. Same fields as phrase rules, but `boundary`
+defaults to none and `fix` to display (a tone rewrite is advice, not an edit).
+"""
+from __future__ import annotations
+
+from .matching import COMMON_KEYS, MatchSpec, check_match, parse_match_spec
+
+KEYS = ("terms",) + COMMON_KEYS
+
+
+def parse(fields) -> MatchSpec:
+    return parse_match_spec(fields, allow_gaps=True, boundary_default="none", fix_default="display")
+
+
+check = check_match

@@ -1,0 +1,187 @@
+"""`kind: required` (courtesy): a phrase that must be present.
+
+Unconditional form: at the given positions and channels, one of `any_of` must occur in `region`
+(anywhere, the first line, or the last `lines` lines). Conditional form (`when`): only when a
+trigger occurs (a refusal, a request) must one of `any_of` occur in the same `scope` (the whole
+reply or the trigger's sentence).
+
+A missing phrase is reported as an empty span at the place it belongs (`insert`: start of the
+reply, end, start of the trigger's clause, or before an email signature); the suggestion is an
+insertion there.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..context import CheckContext
+from ..fields import Fields
+from ..model import CHANNELS, POSITIONS, Applicability, Diagnostic, Rule, Suggestion
+from ..normalize import is_word_char
+from ..sequence import Sequence, SequenceSyntaxError, parse_sequence
+
+KEYS = (
+    "any_of", "channels", "positions", "region", "lines", "when", "when_exceptions", "scope",
+    "insert", "suggestions", "fix",
+)
+REGIONS = ("anywhere", "first_line", "last_lines")
+SCOPES = ("reply", "sentence")
+INSERTS = ("start", "end", "clause", "before_signature")
+FIRST_LINE_MAX = 40  # characters searched for a salutation when the first line is long
+SIGNATURE_MAX = 24  # a last line this short, with no sentence punctuation, is a signature
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredSpec:
+    any_of: tuple[Sequence, ...]
+    channels: tuple[str, ...]
+    positions: tuple[str, ...]
+    region: str
+    lines: int
+    when: tuple[Sequence, ...]
+    when_exceptions: tuple[Sequence, ...]
+    scope: str
+    insert: str
+    suggestions: tuple[str, ...]
+    applicability: Applicability
+
+    def sequences(self) -> dict[str, tuple[Sequence, ...]]:
+        return {"present": self.any_of, "trigger": self.when, "trigger_exception": self.when_exceptions}
+
+    def literal_terms(self):
+        return ()
+
+
+def _sequences(fields: Fields, key: str) -> tuple[Sequence, ...]:
+    result = []
+    for source in fields.string_list(key, ()):
+        try:
+            result.append(parse_sequence(source))
+        except SequenceSyntaxError as exc:
+            raise fields.error(key, str(exc)) from None
+    return tuple(result)
+
+
+def _subset(fields: Fields, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    values = fields.string_list(key, allowed)
+    for value in values:
+        if value not in allowed:
+            raise fields.error(key, f"'{key}' items must be among {', '.join(allowed)}, not {value!r}")
+    return tuple(values)
+
+
+def parse(fields: Fields) -> RequiredSpec:
+    any_of = _sequences(fields, "any_of")
+    if not any_of:
+        raise fields.error("any_of" if fields.has("any_of") else None, "'any_of' must list at least one phrase")
+    suggestions = tuple(fields.string_list("suggestions", allow_empty_list=False))
+    return RequiredSpec(
+        any_of=any_of,
+        channels=_subset(fields, "channels", CHANNELS),
+        positions=_subset(fields, "positions", POSITIONS),
+        region=fields.choice("region", REGIONS, "anywhere"),
+        lines=fields.integer("lines", 3, 1, 50),
+        when=_sequences(fields, "when"),
+        when_exceptions=_sequences(fields, "when_exceptions"),
+        scope=fields.choice("scope", SCOPES, "reply"),
+        insert=fields.choice("insert", INSERTS, "start"),
+        suggestions=suggestions,
+        applicability=Applicability(fields.choice("fix", [a.value for a in Applicability], "safe")),
+    )
+
+
+def check(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
+    spec: RequiredSpec = rule.spec
+    if ctx.channel not in spec.channels or ctx.position not in spec.positions:
+        return
+    present = [ctx.to_original(h) for h in ctx.hits.get((index, "present"), ())]
+    if not spec.when:
+        lo, hi = _region(spec, ctx)
+        if not any(lo <= s and e <= hi for s, e in present):
+            yield _missing(rule, spec, ctx, None)
+        return
+    triggers = _triggers(index, ctx)
+    if not triggers:
+        return
+    if spec.scope == "reply":
+        if not present:
+            yield _missing(rule, spec, ctx, triggers[0])
+        return
+    reported: set[tuple[int, int]] = set()
+    for trigger in triggers:
+        bounds = ctx.sentence_bounds(trigger[0])
+        if bounds in reported or any(bounds[0] <= s and e <= bounds[1] for s, e in present):
+            continue
+        reported.add(bounds)
+        yield _missing(rule, spec, ctx, trigger)
+
+
+def _triggers(index: int, ctx: CheckContext) -> list[tuple[int, int]]:
+    exceptions = ctx.hits.get((index, "trigger_exception"), ())
+    found = []
+    for hit in ctx.hits.get((index, "trigger"), ()):
+        if any(e.start <= hit.end and e.end >= hit.start for e in exceptions):
+            continue
+        start, end = ctx.to_original(hit)
+        if ctx.quoted(start, end):
+            continue
+        found.append((start, end))
+    return sorted(found)
+
+
+def _region(spec: RequiredSpec, ctx: CheckContext) -> tuple[int, int]:
+    text = ctx.text
+    if spec.region == "first_line":
+        newline = text.find("\n", len(text) - len(text.lstrip()))
+        end = newline if newline != -1 else len(text)
+        return 0, min(end, FIRST_LINE_MAX)
+    if spec.region == "last_lines":
+        starts = _line_starts(text)
+        keep = starts[-spec.lines:] if starts else [0]
+        return keep[0], len(text)
+    return 0, len(text)
+
+
+def _line_starts(text: str) -> list[int]:
+    """Start offsets of the non-empty lines of `text`."""
+    starts, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            starts.append(pos)
+        pos += len(line) + 1
+    return starts
+
+
+def _missing(rule: Rule, spec: RequiredSpec, ctx: CheckContext, trigger: tuple[int, int] | None) -> Diagnostic:
+    text = ctx.text
+    suggestion = ctx.in_script(spec.suggestions[0])
+    alternatives = [ctx.in_script(s) for s in spec.suggestions[1:]]
+    insert = spec.insert
+    if insert == "clause" and trigger is not None:
+        pos = ctx.clause_start_before(trigger[0])
+    elif insert == "start" or (insert == "clause" and trigger is None):
+        pos = len(text) - len(text.lstrip())
+    else:
+        pos = len(text.rstrip())
+        prefix = ""
+        if insert == "before_signature":
+            starts = _line_starts(text)
+            last = text[starts[-1]:].strip() if starts else ""
+            if len(starts) >= 2 and len(last) <= SIGNATURE_MAX and not any(c in "。！？!?，," for c in last):
+                pos = starts[-1]
+                suggestion, alternatives = suggestion + "\n", [a + "\n" for a in alternatives]
+            else:
+                prefix = "\n"
+        elif pos > 0 and is_word_char(text[pos - 1]):
+            prefix = "。"
+        suggestion, alternatives = prefix + suggestion, [prefix + a for a in alternatives]
+    return Diagnostic(
+        rule_id=rule.id,
+        category=rule.category,
+        severity=rule.severity,
+        start=pos,
+        end=pos,
+        text="",
+        message=rule.message,
+        suggestions=tuple(Suggestion(s, spec.applicability) for s in [suggestion, *alternatives]),
+    )

@@ -1,0 +1,158 @@
+"""Shared data types of the engine: frozen, slotted, no logic beyond small derived properties.
+
+Offsets (`start`, `end`) are always code-point indices into the caller's ORIGINAL text, end
+exclusive, so `text[start:end]` is the flagged phrase whatever normalisation happened inside.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Category(str, Enum):
+    FORBIDDEN = "forbidden"
+    TONE = "tone"
+    JARGON = "jargon"
+    FILLER = "filler"
+    HONORIFIC = "honorific"
+    COURTESY = "courtesy"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Order used by `--fail-on`: info < warning < error."""
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Applicability(str, Enum):
+    """How far a rewrite can be trusted (ruff's three levels).
+
+    safe: definitely what the agent meant, applied by `--fix`;
+    unsafe: usually right, applied only on request (`--unsafe-fixes`);
+    display: advice to read, never applied automatically.
+    """
+
+    DISPLAY = "display"
+    UNSAFE = "unsafe"
+    SAFE = "safe"
+
+    @property
+    def rank(self) -> int:
+        return {"display": 0, "unsafe": 1, "safe": 2}[self.value]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+CHANNELS = ("chat", "email")
+POSITIONS = ("opening", "middle", "closing", "single")
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePos:
+    """Where something was declared: a pack file and a 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A replacement for the diagnostic's span (an insertion when start == end)."""
+
+    text: str
+    applicability: Applicability
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    rule_id: str
+    category: Category
+    severity: Severity
+    start: int
+    end: int
+    text: str
+    message: str
+    suggestions: tuple[Suggestion, ...] = ()
+
+    @property
+    def safe(self) -> bool:
+        """True when the preferred (first) suggestion may be applied without asking."""
+        return bool(self.suggestions) and self.suggestions[0].applicability is Applicability.SAFE
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire form shared by the CLI's JSON output and the HTTP service."""
+        return {
+            "rule_id": self.rule_id,
+            "category": self.category.value,
+            "severity": self.severity.value,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "message": self.message,
+            "suggestions": [s.text for s in self.suggestions],
+            "safe": self.safe,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A rule example: `text` with the expected span marked by [[ ]] for bad examples."""
+
+    text: str
+    bad: bool
+    fixed: str | None = None
+    channel: str | None = None
+    position: str | None = None
+    source: SourcePos | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A validated rule: the header every kind shares plus the kind's own matcher spec."""
+
+    id: str
+    category: Category
+    severity: Severity
+    kind: str
+    message: str
+    description: str
+    spec: Any  # the kind's compiled spec (lint.kinds.*)
+    examples: tuple[Example, ...] = ()
+    source: SourcePos | None = None
+    pack_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RulePack:
+    id: str
+    name: str
+    version: str
+    description: str
+    rules: tuple[Rule, ...]
+    extends: tuple[str, ...] = ()
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    text: str
+    diagnostics: tuple[Diagnostic, ...]
+    fixed: str
+    script: str = "simplified"  # "simplified" or "traditional": the script suggestions come back in
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,174 @@
+"""Normalisation before matching, with an exact map back to the caller's original offsets.
+
+Two views of a reply are built:
+
+* `folded`: the original text with every code point replaced by exactly one code point
+  (Traditional -> Simplified by a character table built from OpenCC's data, full-width ASCII ->
+  half-width, Latin upper case -> lower case). Because the fold is length-preserving, an index
+  into `folded` IS an index into the original text.
+* `compact`: `folded` with noise removed (spaces, zero-width and control characters, and the
+  punctuation people insert inside a phrase: 不 知 道, 不*知*道, 不.知.道). Phrases are matched
+  here; `compact_span_to_original` maps a hit back.
+
+This module is the only place that knows how offsets move.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import opencc
+
+_OPENCC_DICT_DIR = Path(opencc.__file__).parent / "dictionary"
+
+# Characters dropped from the compact view. Clause punctuation (，。！？；：, ! ? ; :) is NOT
+# noise: it ends a clause, and a phrase never spans it.
+_NOISE_PUNCT = "*.·‧•-_~/|\\+#…'\"`^=⋯"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+NOISE_RE = re.compile(
+    "[\\s" + re.escape(_NOISE_PUNCT + _ZERO_WIDTH) + "\\x00-\\x1f\\x7f-\\x9f]+"
+)
+
+
+def _read_opencc_chars(name: str) -> dict[str, str]:
+    """First candidate of each single-character entry of an OpenCC character dictionary."""
+    table: dict[str, str] = {}
+    with open(_OPENCC_DICT_DIR / name, encoding="utf-8") as handle:
+        for line in handle:
+            source, _, targets = line.rstrip("\n").partition("\t")
+            first = targets.split(" ")[0] if targets else ""
+            if len(source) == 1 and len(first) == 1 and source != first:
+                table[source] = first
+    return table
+
+
+@lru_cache(maxsize=1)
+def t2s_chars() -> dict[str, str]:
+    """Traditional -> Simplified, one character to one character (length-preserving)."""
+    return _read_opencc_chars("TSCharacters.txt")
+
+
+@lru_cache(maxsize=1)
+def s2t_chars() -> dict[str, str]:
+    """Simplified -> Traditional, first candidate; used only to tell which script a text is in."""
+    return _read_opencc_chars("STCharacters.txt")
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> dict[int, int]:
+    """The str.translate table behind `fold`: T->S, full-width ASCII, Latin case."""
+    table: dict[int, int] = {ord(k): ord(v) for k, v in t2s_chars().items()}
+    for code in range(0xFF01, 0xFF5F):  # full-width ！ .. ～
+        table[code] = code - 0xFEE0
+    table[0x3000] = 0x20  # ideographic space
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = code + 32
+    for code in range(0xFF21, 0xFF3B):  # full-width Ａ..Ｚ straight to lower case
+        table[code] = code - 0xFEE0 + 32
+    return table
+
+
+def fold(text: str) -> str:
+    """Length-preserving fold of `text` (see module docstring)."""
+    return text.translate(fold_table())
+
+
+def fold_term(term: str) -> str:
+    """How a pack term is stored in the automaton: folded and with noise removed."""
+    return NOISE_RE.sub("", fold(term))
+
+
+@dataclass(slots=True)
+class NormalizedText:
+    original: str
+    folded: str
+    compact: str
+    # For each noise run removed: its position in `compact` and the total removed up to its end.
+    _run_at: list[int] = field(default_factory=list)
+    _removed: list[int] = field(default_factory=list)
+
+    def to_folded(self, compact_index: int) -> int:
+        """Index in `folded` (== original) of the character at `compact_index`."""
+        k = bisect.bisect_right(self._run_at, compact_index)
+        return compact_index + (self._removed[k - 1] if k else 0)
+
+    def compact_span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a non-empty compact span [start, end) to an original span, noise inside kept."""
+        if end <= start:
+            pos = self.to_folded(start) if start < len(self.compact) else len(self.folded)
+            return pos, pos
+        return self.to_folded(start), self.to_folded(end - 1) + 1
+
+
+def normalize(text: str) -> NormalizedText:
+    folded = fold(text)
+    runs = list(NOISE_RE.finditer(folded))
+    if not runs:
+        return NormalizedText(text, folded, folded)
+    run_at: list[int] = []
+    removed: list[int] = []
+    total = 0
+    pieces: list[str] = []
+    last = 0
+    for match in runs:
+        a, b = match.span()
+        pieces.append(folded[last:a])
+        run_at.append(a - total)
+        total += b - a
+        removed.append(total)
+        last = b
+    pieces.append(folded[last:])
+    return NormalizedText(text, folded, "".join(pieces), run_at, removed)
+
+
+# --- script of the input ----------------------------------------------------------------------
+
+_HK_MARKERS = set("咗喺嘅唔冇嚟睇哋佢咁嘢")
+
+
+def detect_script(text: str) -> str:
+    """'simplified', 'traditional-tw' or 'traditional-hk', by counting script-specific characters.
+
+    Only characters whose form differs between the scripts count; shared characters say nothing.
+    """
+    t2s = t2s_chars()
+    s2t = s2t_chars()
+    traditional = simplified = 0
+    hk = False
+    for ch in text:
+        if ch in t2s:
+            traditional += 1
+        elif ch in s2t:
+            simplified += 1
+        if ch in _HK_MARKERS:
+            hk = True
+    if traditional > simplified or (hk and traditional >= simplified):
+        return "traditional-hk" if hk else "traditional-tw"
+    return "simplified"
+
+
+_CONVERTERS: dict[str, opencc.OpenCC] = {}
+
+
+@lru_cache(maxsize=4096)
+def to_script(text: str, script: str) -> str:
+    """Convert a (Simplified) suggestion into the agent's script with phrase-level OpenCC."""
+    if script == "simplified" or not text:
+        return text
+    config = {"traditional-hk": "s2hk", "traditional-tw": "s2tw"}.get(script, "s2t")
+    converter = _CONVERTERS.get(config)
+    if converter is None:
+        converter = _CONVERTERS[config] = opencc.OpenCC(config)
+    return converter.convert(text)
+
+
+def is_word_char(ch: str) -> bool:
+    """Letters, digits and CJK ideographs; everything else separates clauses or words."""
+    return ch.isalnum() or unicodedata.category(ch) == "Lo"
+
+
+CLAUSE_PUNCT = set("，。！？；：,!?;:、\n\r（）()【】[]《》<>「」『』“”\"")

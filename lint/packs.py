@@ -1,0 +1,250 @@
+"""Rule packs: YAML files -> validated RulePacks, with `extends` and `overrides` applied.
+
+Every problem is reported as `file:line: rule <id>: <what is wrong>` (PackError). A pack is
+named by a path to a .yaml file or by its id, looked up in the packs directories: the ones
+given by the caller, the `CSLINT_PACKS` environment variable (os.pathsep-separated), then the
+packs shipped with cslint.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .errors import PackError
+from .fields import Fields, compose, node_line, to_python
+from .kinds import KINDS
+from .model import CHANNELS, POSITIONS, Category, Example, Rule, RulePack, Severity, SourcePos
+
+PACK_KEYS = ("id", "name", "version", "description", "extends", "overrides", "rules")
+RULE_KEYS = ("id", "category", "severity", "kind", "message", "description", "examples")
+OVERRIDE_KEYS = ("disable", "severity")
+EXAMPLE_KEYS = ("text", "fixed", "channel", "position")
+RULE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MARKER = re.compile(r"\[\[(.*?)\]\]", re.S)
+DEFAULT_PACK = "default"
+
+
+def builtin_packs_dir() -> Path:
+    """The shipped packs: `rules/` in a source checkout, `lint/_packs` in an installed wheel."""
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if (checkout / f"{DEFAULT_PACK}.yaml").is_file():
+        return checkout
+    return Path(str(resources.files("lint._packs")))
+
+
+def packs_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
+    dirs = [Path(d) for d in extra]
+    env = os.environ.get("CSLINT_PACKS")
+    if env:
+        dirs += [Path(d) for d in env.split(os.pathsep) if d]
+    dirs.append(builtin_packs_dir())
+    return dirs
+
+
+def find_pack(name: str, dirs: Sequence[Path]) -> Path:
+    path = Path(name)
+    if name.endswith((".yaml", ".yml")) or os.sep in name or "/" in name:
+        if not path.is_file():
+            raise PackError(name, None, "no such pack file")
+        return path
+    for directory in dirs:
+        for suffix in (".yaml", ".yml"):
+            candidate = directory / f"{name}{suffix}"
+            if candidate.is_file():
+                return candidate
+    raise PackError(name, None, f"unknown pack '{name}' (searched {', '.join(str(d) for d in dirs)})")
+
+
+def available_packs(dirs: Sequence[Path]) -> dict[str, Path]:
+    """Pack id -> file, for every pack in `dirs` (earlier directories win)."""
+    found: dict[str, Path] = {}
+    for directory in reversed(list(dirs)):
+        if directory.is_dir():
+            for path in sorted(directory.glob("*.y*ml")):
+                found[path.stem] = path
+    return found
+
+
+# --- reading one file -------------------------------------------------------------------------
+
+def read_pack_file(path: Path) -> tuple[Fields, list[Rule]]:
+    """Parse and validate one pack file on its own (its `extends` are not resolved here)."""
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PackError(shown, None, f"cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PackError(shown, line, f"not valid UTF-8 (byte offset {exc.start})") from None
+    header = Fields(compose(shown, text), shown, what="a mapping with id, name, version and rules")
+    header.reject_unknown(PACK_KEYS)
+    for key in ("id", "name", "version"):
+        header.string(key)
+    if not RULE_ID.match(header.string("id")):
+        raise header.error("id", "pack 'id' must be lower case letters, digits, '.', '_' or '-'")
+    header.string("description", "")
+    header.string_list("extends", ())
+    if header.has("overrides"):
+        _parse_overrides(header)
+    rules_node = header.raw("rules")
+    if rules_node is None:
+        rules_nodes = []
+    elif not hasattr(rules_node, "value") or not isinstance(rules_node.value, list):
+        raise header.error("rules", "'rules' must be a list of rules")
+    else:
+        rules_nodes = rules_node.value
+    pack_id = header.string("id")
+    rules: list[Rule] = []
+    seen: dict[str, int] = {}
+    for node in rules_nodes:
+        rule = _parse_rule(node, shown, pack_id)
+        if rule.id in seen:
+            raise PackError(shown, rule.source.line, f"duplicate rule id (first defined at line {seen[rule.id]})", rule.id)
+        seen[rule.id] = rule.source.line
+        rules.append(rule)
+    return header, rules
+
+
+def _parse_overrides(header: Fields) -> tuple[list[str], dict[str, Severity]]:
+    overrides = Fields(header.raw("overrides"), header.path, what="a mapping with disable and severity")
+    overrides.reject_unknown(OVERRIDE_KEYS)
+    disable = overrides.string_list("disable", ())
+    severities: dict[str, Severity] = {}
+    if overrides.has("severity"):
+        table = Fields(overrides.raw("severity"), header.path, what="a mapping rule id: severity")
+        for rule_id in table.nodes:
+            severities[rule_id] = Severity(table.choice(rule_id, [s.value for s in Severity]))
+    return disable, severities
+
+
+def _parse_rule(node, path: str, pack_id: str) -> Rule:
+    probe = Fields(node, path, what="a rule mapping")
+    rule_id = probe.value("id", None)
+    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+        raise probe.error("id" if probe.has("id") else None,
+                          "rule 'id' must be lower case letters, digits, '.', '_' or '-'" if probe.has("id") else "missing required key 'id'")
+    fields = Fields(node, path, rule_id)
+    kind_name = fields.choice("kind", tuple(KINDS))
+    kind = KINDS[kind_name]
+    fields.reject_unknown(RULE_KEYS + kind.KEYS)
+    category = Category(fields.choice("category", [c.value for c in Category]))
+    if kind_name == "required" and category is not Category.COURTESY:
+        raise fields.error("category", "required rules check courtesy: category must be 'courtesy'")
+    severity = Severity(fields.choice("severity", [s.value for s in Severity]))
+    spec = kind.parse(fields)
+    examples = _parse_examples(fields)
+    return Rule(
+        id=rule_id,
+        category=category,
+        severity=severity,
+        kind=kind_name,
+        message=fields.string("message"),
+        description=fields.string("description"),
+        spec=spec,
+        examples=examples,
+        source=SourcePos(path, fields.line),
+        pack_id=pack_id,
+    )
+
+
+def _parse_examples(fields: Fields) -> tuple[Example, ...]:
+    examples_fields = Fields(fields.raw("examples") or fields.node, fields.path, fields.rule_id,
+                             what="a mapping with bad and good lists") if fields.has("examples") else None
+    if examples_fields is None:
+        raise fields.error(None, "missing required key 'examples' (at least one bad and one good)")
+    examples_fields.reject_unknown(("bad", "good"))
+    result: list[Example] = []
+    for kind in ("bad", "good"):
+        node = examples_fields.raw(kind)
+        items = getattr(node, "value", None)
+        if node is None or not isinstance(items, list) or not items:
+            raise examples_fields.error(kind if node is not None else None, f"examples need at least one '{kind}' example")
+        for item in items:
+            result.append(_parse_example(item, fields, kind == "bad"))
+    return tuple(result)
+
+
+def _parse_example(node, fields: Fields, bad: bool) -> Example:
+    line = node_line(node)
+    where = SourcePos(fields.path, line)
+    value = to_python(node)
+    if isinstance(value, str):
+        value = {"text": value}
+    if not isinstance(value, dict):
+        raise PackError(fields.path, line, "an example is a string or a mapping with text", fields.rule_id)
+    unknown = set(value) - set(EXAMPLE_KEYS)
+    if unknown:
+        raise PackError(fields.path, line, f"unknown example key '{sorted(unknown)[0]}'", fields.rule_id)
+    text = value.get("text")
+    if not isinstance(text, str) or not text:
+        raise PackError(fields.path, line, "example 'text' must be a non-empty string", fields.rule_id)
+    markers = MARKER.findall(text)
+    if bad and len(markers) != 1:
+        raise PackError(fields.path, line, "a bad example marks its flagged span once with [[ ]]", fields.rule_id)
+    if not bad and markers:
+        raise PackError(fields.path, line, "a good example has no [[ ]] marker", fields.rule_id)
+    fixed = value.get("fixed")
+    if fixed is not None and (not bad or not isinstance(fixed, str)):
+        raise PackError(fields.path, line, "'fixed' belongs to bad examples and is a string", fields.rule_id)
+    channel = value.get("channel")
+    position = value.get("position")
+    if channel is not None and channel not in CHANNELS:
+        raise PackError(fields.path, line, f"example channel must be one of {', '.join(CHANNELS)}", fields.rule_id)
+    if position is not None and position not in POSITIONS:
+        raise PackError(fields.path, line, f"example position must be one of {', '.join(POSITIONS)}", fields.rule_id)
+    return Example(text=text, bad=bad, fixed=fixed, channel=channel, position=position, source=where)
+
+
+# --- resolving extends and overrides ----------------------------------------------------------
+
+def load_pack(name: str, dirs: Sequence[Path] | None = None, _chain: tuple[str, ...] = ()) -> RulePack:
+    """Load a pack by path or id, with the rules of the packs it extends (theirs first)."""
+    dirs = packs_dirs() if dirs is None else list(dirs)
+    path = find_pack(name, dirs)
+    key = str(path.resolve())
+    if key in _chain:
+        raise PackError(str(path), None, "'extends' forms a cycle: " + " -> ".join(Path(c).stem for c in _chain + (key,)))
+    header, own_rules = read_pack_file(path)
+    inherited: list[Rule] = []
+    for parent_name in header.string_list("extends", ()):
+        try:
+            parent = load_pack(parent_name, [path.parent, *dirs], _chain + (key,))
+        except PackError as exc:
+            if exc.path == parent_name:  # the parent itself was not found
+                raise header.error("extends", f"bad 'extends': {exc.detail}") from None
+            raise
+        for rule in parent.rules:
+            if all(r.id != rule.id for r in inherited):
+                inherited.append(rule)
+    rules = list(inherited)
+    for rule in own_rules:
+        if any(r.id == rule.id for r in inherited):
+            raise PackError(str(path), rule.source.line, "rule id already defined by an extended pack", rule.id)
+        rules.append(rule)
+    if header.has("overrides"):
+        disable, severities = _parse_overrides(header)
+        known = {r.id for r in rules}
+        for rule_id in [*disable, *severities]:
+            if rule_id not in known:
+                raise header.error("overrides", f"overrides name unknown rule '{rule_id}'")
+        rules = [replace(r, severity=severities.get(r.id, r.severity)) for r in rules if r.id not in disable]
+    return RulePack(
+        id=header.string("id"),
+        name=header.string("name"),
+        version=str(header.value("version")),
+        description=header.string("description", ""),
+        rules=tuple(rules),
+        extends=tuple(header.string_list("extends", ())),
+        path=str(path),
+    )
+
+
+def load_packs(names: Sequence[str] = (), dirs: Sequence[Path] | None = None) -> list[RulePack]:
+    return [load_pack(name, dirs) for name in (names or [DEFAULT_PACK])]
