@@ -138,10 +138,9 @@ def _survives(spec: MatchSpec, hit: Hit, exceptions, ctx: CheckContext) -> bool:
     if spec.at in ("clause_end", "whole_clause") and not ctx.at_clause_end(end):
         return False
     for exc in exceptions:
-        # an exception that covers the hit, or stands right before or after it, cancels it
-        if exc.start <= hit.end and exc.end >= hit.start and (
-            (exc.start <= hit.start and exc.end >= hit.end) or exc.end == hit.start or exc.start == hit.end
-        ):
+        # an exception that covers or overlaps the hit, or stands right before or after it,
+        # cancels it (exceptions are context phrases written for this rule alone)
+        if exc.start <= hit.end and exc.end >= hit.start:
             return False
     if spec.unless_explained and ctx.explained(end):
         return False

@@ -1,0 +1,97 @@
+"""Run the examples every rule carries (LanguageTool's PatternRuleTest, for cslint packs).
+
+For each rule: a bad example gives exactly one diagnostic of the rule, at the [[ ]] span; its
+safe fix gives `fixed` when that is written; the fixed text no longer triggers the rule; a good
+example gives no diagnostic of the rule; every exception occurs in some good example; and the
+Traditional form of every example (OpenCC s2t) gives the same spans.
+
+Used by `cslint rules test` and by the test suite.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from .checker import Checker
+from .fix import apply_fixes
+from .model import Example, Rule
+from .normalize import fold_term, to_script
+from .packs import MARKER
+from .selection import Selection
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleFailure:
+    rule_id: str
+    where: str  # file:line of the example (or the rule)
+    text: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: rule {self.rule_id}: {self.problem}: {self.text!r}"
+
+
+def split_marker(text: str) -> tuple[str, int | None, int | None]:
+    """Remove the [[ ]] marker; return the plain text and the marked span."""
+    match = MARKER.search(text)
+    if not match:
+        return text, None, None
+    plain = text[: match.start()] + match.group(1) + text[match.end():]
+    return plain, match.start(), match.start() + len(match.group(1))
+
+
+def _defaults(rule: Rule, example: Example) -> tuple[str, str]:
+    spec = rule.spec
+    channel = example.channel or (spec.channels[0] if hasattr(spec, "channels") else "chat")
+    position = example.position or (
+        spec.positions[0] if hasattr(spec, "positions") and "middle" not in spec.positions else "middle"
+    )
+    return channel, position
+
+
+def check_rule_examples(checker: Checker, rule: Rule) -> list[ExampleFailure]:
+    failures: list[ExampleFailure] = []
+    only = Selection.of(enabled_rules=[rule.id], enabled_only=True)
+    bad = [e for e in rule.examples if e.bad]
+    good = [e for e in rule.examples if not e.bad]
+    rule_where = str(rule.source)
+    if not bad or not good:
+        failures.append(ExampleFailure(rule.id, rule_where, "", "needs at least one bad and one good example"))
+    for example in rule.examples:
+        where = str(example.source or rule.source)
+        plain, start, end = split_marker(example.text)
+        channel, position = _defaults(rule, example)
+        for variant, label in ((plain, ""), (to_script(plain, "traditional-tw"), " (Traditional form)")):
+            if label and len(variant) != len(plain):
+                continue
+            found = checker.check(variant, channel, position, only).diagnostics
+            if not example.bad:
+                if found:
+                    failures.append(ExampleFailure(rule.id, where, variant, f"good example{label} is flagged at {found[0].start}..{found[0].end}"))
+                continue
+            if len(found) != 1:
+                failures.append(ExampleFailure(rule.id, where, variant, f"bad example{label} gives {len(found)} diagnostics, expected 1"))
+                continue
+            diag = found[0]
+            if (diag.start, diag.end) != (start, end):
+                failures.append(ExampleFailure(rule.id, where, variant, f"bad example{label} flagged {diag.start}..{diag.end} ({diag.text!r}), expected {start}..{end}"))
+                continue
+            fixed = apply_fixes(variant, found)
+            if not label and example.fixed is not None and fixed != example.fixed:
+                failures.append(ExampleFailure(rule.id, where, variant, f"fix gives {fixed!r}, expected {example.fixed!r}"))
+            if diag.safe and fixed != variant and checker.check(fixed, channel, position, only).diagnostics:
+                failures.append(ExampleFailure(rule.id, where, fixed, f"the fixed text{label} still triggers the rule"))
+    exceptions = getattr(rule.spec, "exceptions", ()) or getattr(rule.spec, "when_exceptions", ())
+    folded_good = [fold_term(split_marker(e.text)[0]) for e in good]
+    for exception in exceptions:
+        first = exception.pieces[0]
+        if not any(any(alt in text for alt in first) for text in folded_good):
+            failures.append(ExampleFailure(rule.id, rule_where, exception.source, "exception has no good example that uses it"))
+    return failures
+
+
+def check_examples(checker: Checker, rules: Iterable[Rule] | None = None) -> list[ExampleFailure]:
+    failures: list[ExampleFailure] = []
+    for rule in rules if rules is not None else checker.rules:
+        failures.extend(check_rule_examples(checker, rule))
+    return failures
