@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..context import CheckContext
-from ..fields import Fields
+from ..errors import PackError
+from ..fields import Fields, node_line
 from ..matcher import Hit
 from ..model import Applicability, Diagnostic, Rule, Suggestion
 from ..sequence import DEFAULT_MAX_GAP, Sequence, SequenceSyntaxError, parse_sequence
@@ -73,12 +74,14 @@ def parse_terms(fields: Fields, key: str, allow_gaps: bool, max_gap: int):
         raise fields.error(key, f"'{key}' must be a list of terms or a mapping term: suggestion")
     if not pairs:
         raise fields.error(key, f"'{key}' is empty")
+    item_nodes = [v for _, v in node.value] if isinstance(value, dict) else list(node.value)
+    item_nodes = [k for k, _ in node.value] if isinstance(value, dict) else item_nodes
     terms = []
-    for term, _ in pairs:
+    for (term, _), item in zip(pairs, item_nodes):
         try:
             terms.append(parse_sequence(term, max_gap, allow_gaps))
         except SequenceSyntaxError as exc:
-            raise fields.error(key, str(exc)) from None
+            raise PackError(fields.path, node_line(item), str(exc), fields.rule_id) from None
     return tuple(terms), tuple(s for _, s in pairs)
 
 
