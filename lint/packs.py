@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -33,7 +32,7 @@ def builtin_packs_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "rules"
     if (checkout / f"{DEFAULT_PACK}.yaml").is_file():
         return checkout
-    return Path(str(resources.files("lint._packs")))
+    return Path(__file__).resolve().parent / "_packs"
 
 
 def packs_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
