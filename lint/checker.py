@@ -47,6 +47,15 @@ class Checker:
             terms.extend(rule.spec.literal_terms())
         self._matcher.build()
         self.segmenter = Segmenter(terms)
+        # Rules that can report without any automaton hit (required rules with no trigger), by
+        # (channel, position): every other rule is only visited when the scan found its terms.
+        self._always: dict[tuple[str, str], tuple[int, ...]] = {
+            (channel, position): tuple(
+                i for i, r in enumerate(rules)
+                if r.kind == "required" and not r.spec.when
+                and channel in r.spec.channels and position in r.spec.positions)
+            for channel in CHANNELS for position in POSITIONS
+        }
 
     @classmethod
     def from_packs(cls, names: Sequence[str] = (), dirs: Sequence[str | Path] | None = None,
@@ -71,9 +80,13 @@ class Checker:
         if not text.strip():
             return Result(text, (), text)
         nt = normalize(text)
-        ctx = CheckContext(nt, channel, position, self._matcher.scan(nt.compact), self.segmenter)
+        hits = self._matcher.scan(nt.compact)
+        ctx = CheckContext(nt, channel, position, hits, self.segmenter)
+        to_visit = {index for index, _role in hits}
+        to_visit.update(self._always[(channel, position)])
         diagnostics: list[Diagnostic] = []
-        for index, rule in enumerate(self.rules):
+        for index in sorted(to_visit):
+            rule = self.rules[index]
             if selection is not None and not selection.allows(rule):
                 continue
             diagnostics.extend(self._kinds[index].check(rule, index, ctx))

@@ -5,13 +5,13 @@ script of the input.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .matcher import Hit, Owner
 from .normalize import NormalizedText, detect_script, is_word_char, to_script
 from .segment import Segmenter
 
-_QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", "﹁": "﹂", "《": "》"}
 _SENTENCE_END = set("。！？!?\n；;")
 _OPENING_PARENS = "(（"
 _CLOSING_QUOTES = "”」』’\"'"
@@ -102,18 +102,9 @@ class CheckContext:
         return to_script(suggestion, self.script)
 
 
+_QUOTED = re.compile("“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|﹁[^﹂]*﹂|《[^》]*》|\"[^\"]*\"")
+
+
 def _quote_regions(folded: str) -> list[tuple[int, int]]:
-    regions: list[tuple[int, int]] = []
-    i = 0
-    n = len(folded)
-    while i < n:
-        ch = folded[i]
-        closer = _QUOTE_PAIRS.get(ch) or ('"' if ch == '"' else None)
-        if closer is not None:
-            j = folded.find(closer, i + 1)
-            if j != -1:
-                regions.append((i + 1, j))
-                i = j + 1
-                continue
-        i += 1
-    return regions
+    """Inside of each quotation (the marks themselves excluded)."""
+    return [(m.start() + 1, m.end() - 1) for m in _QUOTED.finditer(folded)]

@@ -15,7 +15,7 @@ import ahocorasick
 from .normalize import CLAUSE_PUNCT
 from .sequence import Sequence, complete
 
-_STOPS = "".join(sorted(CLAUSE_PUNCT))
+STOPS = "".join(sorted(CLAUSE_PUNCT))  # a gap never crosses these
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +54,19 @@ class Matcher:
         found: dict[Owner, list[Hit]] = defaultdict(list)
         if self._automaton is None or not text:
             return found
+        feasible: dict[int, bool] = {}  # id(seq) -> every later piece occurs somewhere in text
         for last, (length, entries) in self._automaton.iter(text):
             start = last + 1 - length
             for owner, index, seq in entries:
                 if len(seq.pieces) == 1:
                     found[owner].append(Hit(index, start, last + 1))
-                else:
-                    end = complete(seq, text, start, last + 1, _STOPS)
+                    continue
+                ok = feasible.get(id(seq))
+                if ok is None:
+                    ok = feasible[id(seq)] = all(
+                        any(alt in text for alt in piece) for piece in seq.pieces[1:])
+                if ok:
+                    end = complete(seq, text, start, last + 1, STOPS)
                     if end is not None:
                         found[owner].append(Hit(index, start, end))
         return found

@@ -18,7 +18,8 @@ from ..context import CheckContext
 from ..fields import Fields
 from ..model import CHANNELS, POSITIONS, Applicability, Diagnostic, Rule, Suggestion
 from ..normalize import is_word_char
-from ..sequence import Sequence, SequenceSyntaxError, parse_sequence
+from ..matcher import STOPS, Hit
+from ..sequence import Sequence, SequenceSyntaxError, complete, parse_sequence
 
 KEYS = (
     "any_of", "channels", "positions", "region", "lines", "when", "when_exceptions", "scope",
@@ -46,7 +47,9 @@ class RequiredSpec:
     applicability: Applicability
 
     def sequences(self) -> dict[str, tuple[Sequence, ...]]:
-        return {"present": self.any_of, "trigger": self.when, "trigger_exception": self.when_exceptions}
+        # `any_of` is not in the automaton: phrases such as 请 and 您好 occur in nearly every
+        # reply, and they are only needed once the rule applies (see _present).
+        return {"trigger": self.when, "trigger_exception": self.when_exceptions}
 
     def literal_terms(self):
         return ()
@@ -94,7 +97,7 @@ def check(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
     spec: RequiredSpec = rule.spec
     if ctx.channel not in spec.channels or ctx.position not in spec.positions:
         return
-    present = [ctx.to_original(h) for h in ctx.hits.get((index, "present"), ())]
+    present = _present(spec, ctx)
     if not spec.when:
         lo, hi = _region(spec, ctx)
         if not any(lo <= s and e <= hi for s, e in present):
@@ -114,6 +117,23 @@ def check(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
             continue
         reported.add(bounds)
         yield _missing(rule, spec, ctx, trigger)
+
+
+def _present(spec: RequiredSpec, ctx: CheckContext) -> list[tuple[int, int]]:
+    """Original spans of every `any_of` phrase in the reply."""
+    compact = ctx.nt.compact
+    spans = []
+    for seq in spec.any_of:
+        for first in seq.pieces[0]:
+            pos = compact.find(first)
+            while pos != -1:
+                end = pos + len(first)
+                if len(seq.pieces) > 1:
+                    end = complete(seq, compact, pos, end, STOPS)
+                if end is not None:
+                    spans.append(ctx.to_original(Hit(0, pos, end)))
+                pos = compact.find(first, pos + 1)
+    return spans
 
 
 def _triggers(index: int, ctx: CheckContext) -> list[tuple[int, int]]:

@@ -1,0 +1,357 @@
+"""Output formats of the CLI: one small function or formatter per format.
+
+`cslint check` hands each input to a formatter as an `Outcome` (flake8's BaseFormatter hooks,
+reduced to `handle` and `stop`):
+
+* text: linter style, one block per diagnostic (`path:line:col: severity [category/rule] message`,
+  the source line, a caret line under the phrase, `建议:`), then one summary line;
+* json: one document for all inputs; jsonl: one line per input, written as soon as it is checked.
+
+JSON is written with Chinese left readable, but a lone surrogate (possible in JSON input such as
+"\\ud800") is written back as a `\\uXXXX` escape, so the output is valid UTF-8 and every offset
+still indexes the same code points. The `rules` and `eval` commands' tables are also here.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, TextIO
+
+from .evaluate import Counts, Report
+from .model import Applicability, Category, Diagnostic, Rule, Severity
+
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+CATEGORY_ORDER = tuple(c.value for c in Category)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FIX_NOTE = {
+    Applicability.SAFE: "（可用 --fix 自动修复）",
+    Applicability.UNSAFE: "（需确认，--fix --unsafe-fixes 可修复）",
+    Applicability.DISPLAY: "（仅供参考）",
+}
+
+
+@dataclass
+class Outcome:
+    """One checked input: its diagnostics and fixed text, or the error that stopped it.
+
+    `key` is "path" for files and stdin, "id" for records of a jsonl input; `ident` is the value
+    written under that key; `name` is how the text format and error messages refer to it.
+    """
+
+    name: str
+    key: str = "path"
+    ident: Any = None
+    text: str = ""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    fixed: str = ""
+    remaining: tuple[Diagnostic, ...] = ()  # what --fix leaves behind (re-checked fixed text)
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.error is not None:
+            return {self.key: self.ident, "error": self.error}
+        return {
+            self.key: self.ident,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "fixed": self.fixed,
+        }
+
+
+# --- JSON ---------------------------------------------------------------------------------------
+
+def dumps(obj: Any, indent: int | None = None) -> str:
+    """JSON with readable CJK, lone surrogates escaped (see the module docstring)."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# --- display width and the caret ----------------------------------------------------------------
+
+def _cell(ch: str) -> tuple[str, int]:
+    """How one code point is shown in a source line, and how many columns it takes."""
+    if ch == "\t":
+        return " ", 1
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cs", "Co"):
+        return "\ufffd", 1  # never send raw control characters or surrogates to a terminal
+    if category == "Cf":
+        return "", 0  # zero-width and bidi controls
+    if category in ("Mn", "Me"):
+        return ch, 0
+    return ch, 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Terminal columns `text` takes: CJK and full-width characters are two columns wide."""
+    return sum(_cell(ch)[1] for ch in text)
+
+
+def show_line(text: str) -> str:
+    return "".join(_cell(ch)[0] for ch in text)
+
+
+def escape(text: str) -> str:
+    """Messages and suggestions on one line: control characters and surrogates as escapes."""
+    out = []
+    for ch in text:
+        if ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif unicodedata.category(ch) in ("Cc", "Cs"):
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in code points) of `offset`; lines end at "\\n"."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _line_bounds(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    end = len(text) if end == -1 else end
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return start, end
+
+
+def caret(text: str, start: int, end: int) -> tuple[str, str]:
+    """The source line holding `start`, and a caret line under [start, end) of it.
+
+    A span that runs past the end of its line is underlined to the end of the line; an empty
+    span (a missing phrase's insertion point) gets a single caret.
+    """
+    line_start, line_end = _line_bounds(text, start)
+    pad = display_width(text[line_start:start])
+    width = display_width(text[start:min(end, line_end)]) if end > start else 0
+    return show_line(text[line_start:line_end]), " " * pad + "^" * max(width, 1)
+
+
+# --- text format --------------------------------------------------------------------------------
+
+def suggestion_line(diag: Diagnostic) -> str | None:
+    if not diag.suggestions:
+        return None
+    shown = " / ".join(escape(s.text) if s.text else "（删除）" for s in diag.suggestions)
+    return f"建议: {shown}{_FIX_NOTE[diag.suggestions[0].applicability]}"
+
+
+def text_block(name: str, text: str, diag: Diagnostic) -> str:
+    """One diagnostic in linter style: location and message, source line, caret, suggestions."""
+    line, col = line_col(text, diag.start)
+    source, marks = caret(text, diag.start, diag.end)
+    lines = [
+        f"{name}:{line}:{col}: {diag.severity.value} [{diag.category.value}/{diag.rule_id}] {escape(diag.message)}",
+        f"    {source}",
+        f"    {marks}",
+    ]
+    advice = suggestion_line(diag)
+    if advice:
+        lines.append(f"  {advice}")
+    return "\n".join(lines)
+
+
+def severity_counts(diagnostics: Iterable[Diagnostic]) -> str:
+    """`error 1, warning 2` (zero counts left out)."""
+    counts = {s: 0 for s in SEVERITY_ORDER}
+    for diag in diagnostics:
+        counts[diag.severity] += 1
+    return ", ".join(f"{s.value} {n}" for s, n in counts.items() if n)
+
+
+def summary(diagnostics: list[Diagnostic], fixable: int = 0) -> str:
+    """`3 个问题 (error 1, warning 2)`, with a hint when some can be fixed; "" when clean."""
+    if not diagnostics:
+        return ""
+    line = f"{len(diagnostics)} 个问题 ({severity_counts(diagnostics)})"
+    if fixable:
+        line += f"，其中 {fixable} 个可用 --fix 自动修复"
+    return line
+
+
+# --- formatters for `cslint check` --------------------------------------------------------------
+
+class Formatter:
+    """flake8-style hooks: `handle` is called once per input, `stop` once at the end."""
+
+    def __init__(self, out: TextIO, allow: Applicability = Applicability.SAFE) -> None:
+        self.out = out
+        self.allow = allow
+
+    def handle(self, outcome: Outcome) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self.out.flush()
+
+
+class TextFormatter(Formatter):
+    def __init__(self, out: TextIO, allow: Applicability = Applicability.SAFE) -> None:
+        super().__init__(out, allow)
+        self.seen: list[Diagnostic] = []
+        self.blocks = 0
+
+    def handle(self, outcome: Outcome) -> None:
+        for diag in outcome.diagnostics:
+            if self.blocks:
+                self.out.write("\n")
+            self.out.write(text_block(outcome.name, outcome.text, diag) + "\n")
+            self.blocks += 1
+        self.seen.extend(outcome.diagnostics)
+
+    def stop(self) -> None:
+        fixable = sum(1 for d in self.seen if d.suggestions and d.suggestions[0].applicability.rank >= self.allow.rank)
+        line = summary(self.seen, fixable)
+        if line:
+            self.out.write(f"\n{line}\n")
+        super().stop()
+
+
+class FixFormatter(Formatter):
+    """`--fix` with text output: the reply itself, rewritten, byte for byte otherwise."""
+
+    def handle(self, outcome: Outcome) -> None:
+        if outcome.error is None:
+            self.out.write(outcome.fixed)
+
+
+class JsonFormatter(Formatter):
+    def __init__(self, out: TextIO, allow: Applicability = Applicability.SAFE) -> None:
+        super().__init__(out, allow)
+        self.items: list[dict[str, Any]] = []
+
+    def handle(self, outcome: Outcome) -> None:
+        self.items.append(outcome.to_dict())
+
+    def stop(self) -> None:
+        self.out.write(dumps(self.items, indent=2) + "\n")
+        super().stop()
+
+
+class JsonlFormatter(Formatter):
+    def handle(self, outcome: Outcome) -> None:
+        self.out.write(dumps(outcome.to_dict()) + "\n")
+        self.out.flush()  # a consumer reading a pipe sees each result as soon as it is ready
+
+
+FORMATTERS: dict[str, type[Formatter]] = {"text": TextFormatter, "json": JsonFormatter, "jsonl": JsonlFormatter}
+
+
+# --- `cslint rules` -----------------------------------------------------------------------------
+
+def _pad(cell: str, width: int) -> str:
+    return cell + " " * (width - display_width(cell))
+
+
+def table(rows: list[list[str]], right: Iterable[int] = ()) -> str:
+    """Rows aligned by display width; columns in `right` are right-aligned; the last is left ragged."""
+    right = set(right)
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            if i == len(row) - 1 and i not in right:
+                cells.append(cell)
+            elif i in right:
+                cells.append(" " * (widths[i] - display_width(cell)) + cell)
+            else:
+                cells.append(_pad(cell, widths[i]))
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def rules_table(rules: Iterable[Rule]) -> str:
+    rows = [["id", "category", "severity", "kind", "pack", "message"]]
+    rows += [[r.id, r.category.value, r.severity.value, r.kind, r.pack_id, escape(r.message)] for r in rules]
+    return table(rows)
+
+
+def rule_details(rule: Rule) -> str:
+    """Everything about one rule, for `cslint rules show`."""
+    lines = [
+        f"{rule.id}",
+        f"  pack:        {rule.pack_id}",
+        f"  category:    {rule.category.value}",
+        f"  severity:    {rule.severity.value}",
+        f"  kind:        {rule.kind}",
+        f"  source:      {rule.source}",
+        f"  message:     {escape(rule.message)}",
+        f"  description: {escape(rule.description.strip())}",
+    ]
+    for bad, title in ((True, "bad examples"), (False, "good examples")):
+        examples = [e for e in rule.examples if e.bad is bad]
+        if not examples:
+            continue
+        lines.append(f"  {title}:")
+        for example in examples:
+            entry = f"    - {escape(example.text)}"
+            if example.fixed is not None:
+                entry += f"  ->  {escape(example.fixed)}"
+            context = ", ".join(x for x in (example.channel, example.position) if x)
+            if context:
+                entry += f"  ({context})"
+            lines.append(entry)
+    return "\n".join(lines)
+
+
+# --- `cslint eval` ------------------------------------------------------------------------------
+
+def _ordered_categories(report: Report) -> list[str]:
+    extra = [c for c in report.by_category if c not in CATEGORY_ORDER]
+    return [c for c in CATEGORY_ORDER if c in report.by_category] + sorted(extra)
+
+
+def counts_dict(counts: Counts) -> dict[str, Any]:
+    return {
+        "precision": round(counts.precision, 4),
+        "recall": round(counts.recall, 4),
+        "f1": round(counts.f1, 4),
+        "tp": counts.tp,
+        "fp": counts.fp,
+        "found": counts.found,
+        "missed": counts.missed,
+    }
+
+
+def eval_dict(report: Report, show_errors: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "replies": report.replies,
+        "categories": {c: counts_dict(report.by_category[c]) for c in _ordered_categories(report)},
+        "overall": counts_dict(report.overall),
+    }
+    if show_errors:
+        data["errors"] = report.errors
+    return data
+
+
+def eval_table(report: Report) -> str:
+    """Per-category precision, recall and F1 with their counts, then the overall line."""
+    rows = [["category", "precision", "recall", "f1", "tp", "fp", "found", "missed"]]
+    named = [(c, report.by_category[c]) for c in _ordered_categories(report)] + [("overall", report.overall)]
+    for name, counts in named:
+        rows.append([name, f"{counts.precision:.3f}", f"{counts.recall:.3f}", f"{counts.f1:.3f}",
+                     str(counts.tp), str(counts.fp), str(counts.found), str(counts.missed)])
+    return table(rows, right=range(1, 8)) + f"\n\n{report.replies} 条回复"
+
+
+def eval_errors(report: Report) -> str:
+    """Per reply: the expected phrases the checker missed and the diagnostics nobody expected."""
+    blocks = []
+    for error in report.errors:
+        lines = [f"{error['id']}: {escape(error['text'])}"]
+        for item in error["missed"]:
+            phrase = item.get("phrase", "")
+            lines.append(f"  漏报  {item['category']}: {escape(phrase) if phrase else '（缺少）'}")
+        for fp in error["false_positives"]:
+            lines.append(f"  误报  {fp['category']}/{fp['rule_id']} @{fp['start']}: {escape(fp['text'])}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
