@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, TextIO
 
 from .evaluate import Counts, Report
@@ -48,7 +48,6 @@ class Outcome:
     fixed: str = ""
     remaining: tuple[Diagnostic, ...] = ()  # what --fix leaves behind (re-checked fixed text)
     error: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         if self.error is not None:
