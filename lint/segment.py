@@ -16,6 +16,8 @@ from .normalize import is_word_char
 
 WINDOW = 6  # characters of context on each side of the hit
 
+_ADVERBS = "真也都还并就又更太很最可却才倒竟确实"
+
 _CLAUSE_STOPS = set("，。！？；：,!?;:、\n")
 
 
@@ -36,6 +38,11 @@ class Segmenter:
                 tokenizer.initialize()
                 for term in self._terms:
                     tokenizer.add_word(term)
+                    # jieba's dictionary holds compounds like 真不知道 / 也不知道: an adverb glued
+                    # to a term. They would hide the term's left boundary, so drop them.
+                    for adverb in _ADVERBS:
+                        if tokenizer.FREQ.get(adverb + term):
+                            tokenizer.del_word(adverb + term)
                 self._tokenizer = tokenizer
         return self._tokenizer
 

@@ -1,0 +1,419 @@
+"""The `cslint` command: check replies, inspect and test rule packs, score a labelled set.
+
+    cslint check [FILE ...]           lint replies (stdin when no FILE or FILE is -)
+    cslint rules list|show|test|check work with rule packs
+    cslint eval FILE.jsonl            precision / recall / F1 per category
+
+A thin wrapper over `Checker.check`; output formats live in `lint.render`. Exit status: 0 clean,
+1 findings at or above `--fail-on`, 2 usage, input or pack errors. A user error is always a
+one-line message on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from dataclasses import dataclass
+from enum import IntEnum
+from pathlib import Path
+from typing import BinaryIO, Iterator, Sequence
+
+from .checker import DEFAULT_MAX_CHARS, Checker
+from .errors import InputError, PackError
+from .fix import apply_fixes
+from .model import CHANNELS, POSITIONS, Applicability, Diagnostic, Severity
+from .render import FORMATTERS, FixFormatter, Outcome, dumps, summary
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    FINDINGS = 1  # `check`: something at or above --fail-on; `rules test`: an example failed
+    ERROR = 2  # bad usage, unreadable input, broken pack
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as a shell reports it)
+    BROKEN_PIPE = 141  # the reader went away (128 + SIGPIPE)
+
+
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- reading inputs -----------------------------------------------------------------------------
+
+@dataclass
+class Job:
+    """One reply to check: where it came from (for messages) and the context to check it in."""
+
+    outcome: Outcome
+    where: str
+    channel: str
+    position: str
+
+
+def _display_name(path: str) -> str:
+    return STDIN_NAME if path == STDIN else path
+
+
+def _open(path: str) -> BinaryIO:
+    return sys.stdin.buffer if path == STDIN else open(path, "rb")
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == STDIN:
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def _failed(name: str, key: str, ident: object, where: str, message: str, args: argparse.Namespace) -> Job:
+    outcome = Outcome(name=name, key=key, ident=ident, error=f"{where}: {message}")
+    return Job(outcome, where, args.channel, args.position)
+
+
+def text_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
+    """Each file (or stdin) is one reply."""
+    for path in paths:
+        name = _display_name(path)
+        try:
+            data = _read_bytes(path)
+        except OSError as exc:
+            yield _failed(name, "path", name, name, f"cannot read: {exc.strerror or exc}", args)
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield _failed(name, "path", name, name, f"not valid UTF-8 at byte offset {exc.start}", args)
+            continue
+        text = text.removeprefix("\ufeff")  # a BOM is not part of the reply, nor a column
+        yield Job(Outcome(name=name, key="path", ident=name, text=text), name, args.channel, args.position)
+
+
+def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
+    """Each line `{"id", "text", "channel"?, "position"?}` is one reply; a bad line is one error."""
+    for path in paths:
+        name = _display_name(path)
+        try:
+            handle = _open(path)
+        except OSError as exc:
+            yield _failed(name, "id", None, name, f"cannot read: {exc.strerror or exc}", args)
+            continue
+        with handle if path != STDIN else _NoClose(handle):
+            offset = 0
+            for number, raw in enumerate(handle, 1):
+                line_offset, offset = offset, offset + len(raw)
+                if raw.strip():
+                    yield _jsonl_job(raw, f"{name}:{number}", line_offset, args)
+
+
+class _NoClose:
+    """`with` for stdin without closing it."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+
+    def __enter__(self) -> BinaryIO:
+        return self.handle
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _jsonl_job(raw: bytes, where: str, line_offset: int, args: argparse.Namespace) -> Job:
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _failed(where, "id", None, where, f"not valid UTF-8 at byte offset {line_offset + exc.start}", args)
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return _failed(where, "id", None, where, f"invalid JSON: {exc.msg} (column {exc.colno})", args)
+    except (ValueError, RecursionError) as exc:
+        return _failed(where, "id", None, where, f"invalid JSON: {type(exc).__name__}", args)
+    if not isinstance(row, dict):
+        return _failed(where, "id", None, where, 'expected a JSON object with "id" and "text"', args)
+    ident = row.get("id")
+    name = where if ident is None else str(ident)
+    text = row.get("text")
+    if not isinstance(text, str):
+        problem = '"text" is missing' if "text" not in row else f'"text" must be a string, not {type(text).__name__ if text is not None else "null"}'
+        return _failed(name, "id", ident, where, problem, args)
+    channel = row.get("channel")
+    position = row.get("position")
+    outcome = Outcome(name=name, key="id", ident=ident, text=text)
+    return Job(outcome, where, args.channel if channel is None else channel,
+               args.position if position is None else position)
+
+
+# --- cslint check -------------------------------------------------------------------------------
+
+def _fixable(diag: Diagnostic, allow: Applicability) -> bool:
+    return bool(diag.suggestions) and diag.suggestions[0].applicability.rank >= allow.rank
+
+
+def run_job(checker: Checker, job: Job, allow: Applicability, fix: bool) -> None:
+    """Fill in the job's outcome: diagnostics, fixed text and, with --fix, what is left."""
+    outcome = job.outcome
+    try:
+        result = checker.check(outcome.text, job.channel, job.position)
+    except InputError as exc:
+        outcome.error = f"{job.where}: {exc}"
+        return
+    outcome.diagnostics = result.diagnostics
+    outcome.fixed = result.fixed if allow is Applicability.SAFE else apply_fixes(result.text, result.diagnostics, allow)
+    outcome.remaining = result.diagnostics
+    if fix and outcome.fixed != outcome.text:
+        # Re-check rather than trust the rewrite: --fix exits clean only when the fixed reply is clean.
+        try:
+            outcome.remaining = checker.check(outcome.fixed, job.channel, job.position).diagnostics
+        except InputError:  # the insertions pushed it over --max-chars
+            outcome.remaining = tuple(d for d in result.diagnostics if not _fixable(d, allow))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    files = args.files or [STDIN]
+    if args.fix and args.format == "text" and (args.input_format == "jsonl" or len(files) > 1):
+        args.parser.error("--fix prints one fixed reply; for several use --format json or --format jsonl")
+    checker = Checker.from_packs(args.pack, args.packs_dir, args.max_chars)
+    allow = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
+    formatter_class = FixFormatter if args.fix and args.format == "text" else FORMATTERS[args.format]
+    formatter = formatter_class(sys.stdout, allow)
+    floor = Severity(args.fail_on).rank
+    status = ExitStatus.OK
+    left: list[Diagnostic] = []
+    jobs = jsonl_jobs(files, args) if args.input_format == "jsonl" else text_jobs(files, args)
+    for job in jobs:
+        if job.outcome.error is None:
+            run_job(checker, job, allow, args.fix)
+        outcome = job.outcome
+        if outcome.error is not None:
+            _err(outcome.error)
+            status = ExitStatus.ERROR
+        formatter.handle(outcome)
+        counted = outcome.remaining if args.fix else outcome.diagnostics
+        left.extend(counted)
+        if status is ExitStatus.OK and any(d.severity.rank >= floor for d in counted):
+            status = ExitStatus.FINDINGS
+    formatter.stop()
+    if isinstance(formatter, FixFormatter) and left:
+        _err(f"剩余 {summary(left)}，需人工处理（去掉 --fix 可查看详情）")
+    return status
+
+
+# --- cslint rules -------------------------------------------------------------------------------
+
+def cmd_rules_list(args: argparse.Namespace) -> int:
+    from .render import rules_table
+
+    checker = Checker.from_packs(args.pack, args.packs_dir)
+    print(rules_table(checker.rules))
+    return ExitStatus.OK
+
+
+def cmd_rules_show(args: argparse.Namespace) -> int:
+    from .render import rule_details
+
+    checker = Checker.from_packs(args.pack, args.packs_dir)
+    rule = checker.rule(args.rule_id)
+    if rule is None:
+        packs = ", ".join(p.id for p in checker.packs)
+        _err(f"unknown rule '{args.rule_id}' in pack(s) {packs} (see `cslint rules list`)")
+        return ExitStatus.ERROR
+    print(rule_details(rule))
+    return ExitStatus.OK
+
+
+def cmd_rules_test(args: argparse.Namespace) -> int:
+    """Each pack on its own: its examples must pass with exactly the rules (and terms) it loads."""
+    from .examples import check_examples
+    from .packs import DEFAULT_PACK, load_pack, packs_dirs
+
+    dirs = packs_dirs(args.packs_dir)
+    status = ExitStatus.OK
+    for name in args.packs or [DEFAULT_PACK]:
+        pack = load_pack(name, dirs)
+        checker = Checker([pack])
+        failures = check_examples(checker)
+        for failure in failures:
+            print(failure)
+        examples = sum(len(rule.examples) for rule in checker.rules)
+        verdict = "ok" if not failures else f"{len(failures)} failed"
+        print(f"{pack.id} {pack.version}: {len(checker.rules)} rules, {examples} examples checked, {verdict}")
+        if failures:
+            status = ExitStatus.FINDINGS
+    return status
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    from .packs import load_pack, packs_dirs
+
+    pack = load_pack(args.pack_file, packs_dirs(args.packs_dir))
+    own = sum(1 for rule in pack.rules if rule.pack_id == pack.id)
+    detail = f" ({own} own)" if own != len(pack.rules) else ""
+    print(f"ok: {pack.id} {pack.version}, {len(pack.rules)} rules{detail}")
+    return ExitStatus.OK
+
+
+# --- cslint eval --------------------------------------------------------------------------------
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate
+    from .render import eval_dict, eval_errors, eval_table
+
+    try:
+        _read_bytes(args.file).decode("utf-8")
+    except OSError as exc:
+        _err(f"{args.file}: cannot read: {exc.strerror or exc}")
+        return ExitStatus.ERROR
+    except UnicodeDecodeError as exc:
+        _err(f"{args.file}: not valid UTF-8 at byte offset {exc.start}")
+        return ExitStatus.ERROR
+    checker = Checker.from_packs(args.pack, args.packs_dir)
+    try:
+        report = evaluate(checker, Path(args.file))
+    except InputError as exc:  # a reply the checker refuses (bad channel, too long)
+        _err(f"{args.file}: {exc}")
+        return ExitStatus.ERROR
+    except ValueError as exc:  # evaluate's own message names file:line
+        _err(str(exc))
+        return ExitStatus.ERROR
+    if args.format == "json":
+        print(dumps(eval_dict(report, args.show_errors), indent=2))
+    else:
+        print(eval_table(report))
+        if args.show_errors and report.errors:
+            print("\n" + eval_errors(report))
+    return ExitStatus.OK
+
+
+# --- the parser ---------------------------------------------------------------------------------
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cslint")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {value!r}")
+    return number
+
+
+def _packs_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--packs-dir", action="append", default=[], metavar="DIR",
+                        help="look for packs named by id here first (repeatable; also $CSLINT_PACKS)")
+
+
+def _pack_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--pack", action="append", default=[], metavar="PACK",
+                        help="rule pack id or .yaml path (repeatable; default: the default pack)")
+    _packs_dir_option(parent)
+    return parent
+
+
+def _command(sub: argparse._SubParsersAction, name: str, handler, help: str,
+             parents: Sequence[argparse.ArgumentParser] = ()) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help, description=help, parents=list(parents))
+    parser.set_defaults(handler=handler, parser=parser)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    packs = _pack_options()
+    parser = argparse.ArgumentParser(prog="cslint", description="Check Chinese customer-service replies.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = _command(sub, "check", cmd_check, "check replies (stdin when no FILE is given)", [packs])
+    check.add_argument("files", nargs="*", metavar="FILE", help="a reply per file; - is stdin")
+    check.add_argument("--channel", choices=CHANNELS, default="chat")
+    check.add_argument("--position", choices=POSITIONS, default="middle",
+                       help="where the reply sits in the conversation (default: middle)")
+    check.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    check.add_argument("--input-format", choices=("text", "jsonl"), default="text",
+                       help='jsonl: one {"id", "text", "channel"?, "position"?} object per line')
+    check.add_argument("--fix", action="store_true",
+                       help="text format: print the reply with safe rewrites applied; exit by what is left")
+    check.add_argument("--unsafe-fixes", action="store_true",
+                       help="apply unsafe rewrites too (in --fix output and in the 'fixed' field)")
+    check.add_argument("--fail-on", choices=[s.value for s in Severity], default="info",
+                       help="exit 1 on a finding at or above this severity (default: info)")
+    check.add_argument("--max-chars", type=_positive, default=DEFAULT_MAX_CHARS, metavar="N",
+                       help=f"refuse longer replies (default: {DEFAULT_MAX_CHARS})")
+
+    rules = sub.add_parser("rules", help="list, show, test and validate rule packs",
+                           description="list, show, test and validate rule packs")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    _command(rules_sub, "list", cmd_rules_list, "one line per effective rule", [packs])
+    show = _command(rules_sub, "show", cmd_rules_show, "everything about one rule", [packs])
+    show.add_argument("rule_id", metavar="ID")
+    test = _command(rules_sub, "test", cmd_rules_test, "run the examples of each pack's rules")
+    test.add_argument("packs", nargs="*", metavar="PACK", help="pack ids or .yaml paths (default: default)")
+    _packs_dir_option(test)
+    validate = _command(rules_sub, "check", cmd_rules_check, "validate a pack file (load it)")
+    validate.add_argument("pack_file", metavar="PACK", help="pack id or .yaml path")
+    _packs_dir_option(validate)
+
+    evaluation = _command(sub, "eval", cmd_eval, "score the packs against a labelled .jsonl file", [packs])
+    evaluation.add_argument("file", metavar="FILE.jsonl")
+    evaluation.add_argument("--format", choices=("text", "json"), default="text")
+    evaluation.add_argument("--show-errors", action="store_true", help="list misses and false positives per reply")
+    return parser
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+def _prepare_process() -> None:
+    """Keep stderr for our own messages and never die printing an odd character."""
+    # jieba imports pkg_resources, which warns about our namespace package on some setups.
+    warnings.filterwarnings("ignore", message=r"Module lint was already imported", category=UserWarning)
+    warnings.filterwarnings("ignore", message=r"pkg_resources is deprecated", category=UserWarning)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return ExitStatus.OK
+    return code if isinstance(code, int) else ExitStatus.ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _prepare_process()
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.handler(args))
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return _exit_code(exc.code)
+    except PackError as exc:
+        _err(str(exc))
+        return ExitStatus.ERROR
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        # Point stdout at /dev/null so the interpreter's final flush does not fail again.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return ExitStatus.BROKEN_PIPE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
