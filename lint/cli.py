@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import warnings
+from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -102,25 +103,12 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
         except OSError as exc:
             yield _failed(name, "id", None, name, f"cannot read: {exc.strerror or exc}", args)
             continue
-        with handle if path != STDIN else _NoClose(handle):
+        with handle if path != STDIN else nullcontext(handle):  # never close stdin
             offset = 0
             for number, raw in enumerate(handle, 1):
                 line_offset, offset = offset, offset + len(raw)
                 if raw.strip():
                     yield _jsonl_job(raw, f"{name}:{number}", line_offset, args)
-
-
-class _NoClose:
-    """`with` for stdin without closing it."""
-
-    def __init__(self, handle: BinaryIO) -> None:
-        self.handle = handle
-
-    def __enter__(self) -> BinaryIO:
-        return self.handle
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _jsonl_job(raw: bytes, where: str, line_offset: int, args: argparse.Namespace) -> Job:

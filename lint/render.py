@@ -69,27 +69,42 @@ def dumps(obj: Any, indent: int | None = None) -> str:
 
 # --- display width and the caret ----------------------------------------------------------------
 
-def _cell(ch: str) -> tuple[str, int]:
-    """How one code point is shown in a source line, and how many columns it takes."""
+_EMOJI_MODIFIERS = range(0x1F3FB, 0x1F400)  # skin tones: drawn inside the emoji before them
+_ZWJ = "\u200d"
+
+
+def _cell(ch: str, prev: str = "") -> tuple[str, int]:
+    """How one code point is shown in a source line, and how many columns it takes.
+
+    An approximation of what terminals do (no full grapheme clustering): CJK and full-width
+    characters take two columns; combining marks, zero-width characters, skin-tone modifiers and
+    whatever follows a zero-width joiner (the rest of an emoji sequence) take none.
+    """
     if ch == "\t":
         return " ", 1
     category = unicodedata.category(ch)
     if category in ("Cc", "Cs", "Co"):
         return "\ufffd", 1  # never send raw control characters or surrogates to a terminal
+    if ch == _ZWJ:
+        return ch, 0
     if category == "Cf":
         return "", 0  # zero-width and bidi controls
-    if category in ("Mn", "Me"):
+    if category in ("Mn", "Me") or ord(ch) in _EMOJI_MODIFIERS or prev == _ZWJ:
         return ch, 0
     return ch, 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+def _cells(text: str) -> list[tuple[str, int]]:
+    return [_cell(ch, text[i - 1] if i else "") for i, ch in enumerate(text)]
+
+
 def display_width(text: str) -> int:
-    """Terminal columns `text` takes: CJK and full-width characters are two columns wide."""
-    return sum(_cell(ch)[1] for ch in text)
+    """Terminal columns `text` takes (see `_cell`)."""
+    return sum(width for _, width in _cells(text))
 
 
 def show_line(text: str) -> str:
-    return "".join(_cell(ch)[0] for ch in text)
+    return "".join(shown for shown, _ in _cells(text))
 
 
 def escape(text: str) -> str:
