@@ -112,7 +112,7 @@ class Comparison:
     length_changed: int = 0  # replies where OpenCC's output has a different length
     # (Traditional char, table output, OpenCC output) -> occurrences
     differing: Counter = field(default_factory=Counter)
-    examples: dict = field(default_factory=dict)  # the same key -> one context snippet
+    examples: dict = field(default_factory=dict)  # the same key -> its word, as "Trad -> OpenCC"
 
     def add(self, traditional: str, by_table: str, by_opencc: str) -> None:
         self.replies += 1
@@ -132,19 +132,21 @@ class Comparison:
             self.identical_cjk += max(0, cjk - (len(traditional) - same))
             for tag, a0, a1, b0, b1 in matcher.get_opcodes():
                 if tag != "equal":
-                    self._record(traditional[a0:a1], by_table[a0:a1], by_opencc[b0:b1], traditional, a0)
+                    self._record(traditional[a0:a1], by_table[a0:a1], by_opencc[b0:b1],
+                                 traditional[max(0, a0 - 1):a1 + 1], by_opencc[max(0, b0 - 1):b1 + 1])
             return
         for i, (orig, a, b) in enumerate(zip(traditional, by_table, by_opencc)):
             if a == b:
                 self.identical_chars += 1
                 self.identical_cjk += is_cjk(orig)
             else:
-                self._record(orig, a, b, traditional, i)
+                self._record(orig, a, b, traditional[max(0, i - 1):i + 2], by_opencc[max(0, i - 1):i + 2])
 
-    def _record(self, orig: str, table: str, opencc: str, text: str, at: int) -> None:
+    def _record(self, orig: str, table: str, opencc: str, word: str, converted: str) -> None:
+        """Count one difference; keep the first neighbourhood (one character each side) it had."""
         key = (orig, table, opencc)
         self.differing[key] += 1
-        self.examples.setdefault(key, text[max(0, at - 4): at + len(orig) + 4])
+        self.examples.setdefault(key, f"{word} -> {converted}")
 
 
 def measure(texts: list[str], label: str, converter) -> Comparison:
@@ -181,7 +183,7 @@ def report(comparisons: list[Comparison], top: int = 25, out=print) -> None:
         out("differing characters: none (the character table and OpenCC t2s agree everywhere)")
         return
     out(f"differing characters ({len(total.differing)} distinct, "
-        f"{sum(total.differing.values())} occurrences): Traditional -> table / OpenCC  x count  [context]")
+        f"{sum(total.differing.values())} occurrences): Traditional -> table / OpenCC  x count  [first seen as]")
     for (orig, table, opencc), count in total.differing.most_common(top):
         snippet = total.examples[(orig, table, opencc)].replace("\n", " ")
         out(f"  {orig} -> {table} / {opencc}  x{count}  [{snippet}]")

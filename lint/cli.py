@@ -121,7 +121,7 @@ def _jsonl_job(raw: bytes, where: str, line_offset: int, args: argparse.Namespac
     except json.JSONDecodeError as exc:
         return _failed(where, "id", None, where, f"invalid JSON: {exc.msg} (column {exc.colno})", args)
     except (ValueError, RecursionError) as exc:
-        return _failed(where, "id", None, where, f"invalid JSON: {type(exc).__name__}", args)
+        return _failed(where, "id", None, where, f"invalid JSON: {'nested too deeply' if isinstance(exc, RecursionError) else exc}", args)
     if not isinstance(row, dict):
         return _failed(where, "id", None, where, 'expected a JSON object with "id" and "text"', args)
     ident = row.get("id")

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from lint.normalize import detect_script, fold, normalize, to_script
+
+
+def test_fold_is_length_preserving_and_folds_script_width_and_case():
+    text = "這個ＳＫＵ　Ｈｅｌｌｏ！應該"
+    assert fold(text) == "这个sku hello!应该"
+    assert len(fold(text)) == len(text)
+
+
+def test_compact_view_drops_noise_and_maps_back():
+    text = "不 *知\u200b.道，好"
+    nt = normalize(text)
+    assert nt.compact == "不知道,好"  # full-width comma folded, kept
+    assert nt.compact_span_to_original(0, 3) == (0, 6)
+    assert text[slice(*nt.compact_span_to_original(4, 5))] == "好"
+
+
+def test_clause_punctuation_is_not_noise():
+    assert normalize("不，知道").compact == "不,知道"
+
+
+def test_detect_script():
+    assert detect_script("您好，我帮您查询一下") == "simplified"
+    assert detect_script("您好，我幫您查詢一下") == "traditional-tw"
+    assert detect_script("唔好意思，呢個訂單已經取消咗") == "traditional-hk"
+    assert detect_script("您好") == "simplified"  # shared characters say nothing
+
+
+def test_suggestions_go_back_to_the_agents_script():
+    assert to_script("我帮您查询一下", "traditional-tw") == "我幫您查詢一下"
+    assert to_script("我帮您查询一下", "simplified") == "我帮您查询一下"
