@@ -13,7 +13,7 @@ def test_compact_view_drops_noise_and_maps_back():
     text = "不 *知\u200b.道，好"
     nt = normalize(text)
     assert nt.compact == "不知道,好"  # full-width comma folded, kept
-    assert nt.compact_span_to_original(0, 3) == (0, 6)
+    assert nt.compact_span_to_original(0, 3) == (0, 7)
     assert text[slice(*nt.compact_span_to_original(4, 5))] == "好"
 
 
