@@ -19,7 +19,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import BinaryIO, Iterator, Sequence
+from typing import BinaryIO, Callable, Iterator, Sequence
 
 from .checker import DEFAULT_MAX_CHARS, Checker
 from .errors import InputError, PackError
@@ -194,6 +194,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # --- cslint rules -------------------------------------------------------------------------------
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def cmd_rules_list(args: argparse.Namespace) -> int:
     from .render import rules_table
 
@@ -230,7 +234,8 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
             print(failure)
         examples = sum(len(rule.examples) for rule in checker.rules)
         verdict = "ok" if not failures else f"{len(failures)} failed"
-        print(f"{pack.id} {pack.version}: {len(checker.rules)} rules, {examples} examples checked, {verdict}")
+        print(f"{pack.id} {pack.version}: {_count(len(checker.rules), 'rule')}, "
+              f"{_count(examples, 'example')} checked, {verdict}")
         if failures:
             status = ExitStatus.FINDINGS
     return status
@@ -242,7 +247,7 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     pack = load_pack(args.pack_file, packs_dirs(args.packs_dir))
     own = sum(1 for rule in pack.rules if rule.pack_id == pack.id)
     detail = f" ({own} own)" if own != len(pack.rules) else ""
-    print(f"ok: {pack.id} {pack.version}, {len(pack.rules)} rules{detail}")
+    print(f"ok: {pack.id} {pack.version}, {_count(len(pack.rules), 'rule')}{detail}")
     return ExitStatus.OK
 
 
@@ -253,7 +258,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .render import eval_dict, eval_errors, eval_table
 
     try:
-        _read_bytes(args.file).decode("utf-8")
+        Path(args.file).read_bytes().decode("utf-8")
     except OSError as exc:
         _err(f"{args.file}: cannot read: {exc.strerror or exc}")
         return ExitStatus.ERROR
@@ -268,6 +273,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return ExitStatus.ERROR
     except ValueError as exc:  # evaluate's own message names file:line
         _err(str(exc))
+        return ExitStatus.ERROR
+    except (KeyError, TypeError, AttributeError) as exc:  # an "expect" item that is not {category, phrase}
+        _err(f"{args.file}: malformed \"expect\" labels ({type(exc).__name__}: {exc})")
         return ExitStatus.ERROR
     if args.format == "json":
         print(dumps(eval_dict(report, args.show_errors), indent=2))
@@ -312,7 +320,7 @@ def _pack_options() -> argparse.ArgumentParser:
     return parent
 
 
-def _command(sub: argparse._SubParsersAction, name: str, handler, help: str,
+def _command(sub: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int], help: str,
              parents: Sequence[argparse.ArgumentParser] = ()) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help, description=help, parents=list(parents))
     parser.set_defaults(handler=handler, parser=parser)
@@ -334,7 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--input-format", choices=("text", "jsonl"), default="text",
                        help='jsonl: one {"id", "text", "channel"?, "position"?} object per line')
     check.add_argument("--fix", action="store_true",
-                       help="text format: print the reply with safe rewrites applied; exit by what is left")
+                       help="apply safe rewrites (text format: print the fixed reply); "
+                            "the exit status then reflects what the fixes leave")
     check.add_argument("--unsafe-fixes", action="store_true",
                        help="apply unsafe rewrites too (in --fix output and in the 'fixed' field)")
     check.add_argument("--fail-on", choices=[s.value for s in Severity], default="info",
@@ -385,7 +394,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _prepare_process()
     try:
         args = build_parser().parse_args(argv)
-        return int(args.handler(args))
+        status = int(args.handler(args))
+        sys.stdout.flush()  # a closed pipe shows up here, not in the interpreter's exit
+        return status
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return _exit_code(exc.code)
     except PackError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .checker import Checker
+from .errors import InputError
 from .model import Category, Diagnostic
 
 
@@ -110,6 +111,18 @@ def score_reply(diagnostics: Iterable[Diagnostic], text: str, expect: list[dict]
         })
 
 
+def _validate(row: object) -> tuple[str, list[dict]]:
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise ValueError("each line needs a string 'text'")
+    expect = row.get("expect", [])
+    if not isinstance(expect, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("category"), str)
+        and isinstance(item.get("phrase", ""), str) for item in expect
+    ):
+        raise ValueError("'expect' must be a list of {category, phrase}")
+    return row["text"], expect
+
+
 def evaluate(checker: Checker, path: Path) -> Report:
     report = Report()
     with open(path, encoding="utf-8") as handle:
@@ -118,11 +131,10 @@ def evaluate(checker: Checker, path: Path) -> Report:
                 continue
             try:
                 row = json.loads(line)
-                text = row["text"]
-                expect = row.get("expect", [])
-            except (ValueError, KeyError, TypeError) as exc:
+                text, expect = _validate(row)
+                result = checker.check(text, row.get("channel", "chat"), row.get("position", "middle"))
+            except (ValueError, KeyError, TypeError, AttributeError, InputError) as exc:
                 raise ValueError(f"{path}:{number}: not a labelled reply ({exc})") from None
-            result = checker.check(text, row.get("channel", "chat"), row.get("position", "middle"))
             report.replies += 1
             score_reply(result.diagnostics, text, expect, report, str(row.get("id", number)))
     return report

@@ -29,9 +29,10 @@ _OPENCC_DICT_DIR = Path(opencc.__file__).parent / "dictionary"
 # noise: it ends a clause, and a phrase never spans it.
 _NOISE_PUNCT = "*.·‧•-_~/|\\+#…'\"`^=⋯"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-NOISE_RE = re.compile(
-    "[\\s" + re.escape(_NOISE_PUNCT + _ZERO_WIDTH) + "\\x00-\\x1f\\x7f-\\x9f]+"
-)
+# Whitespace other than a line break (which ends a clause: email paragraphs, merged chat
+# messages), control characters, zero-width characters and the punctuation above.
+_NOISE_CLASS = "[^\\S\\n\\r]|[" + re.escape(_NOISE_PUNCT + _ZERO_WIDTH) + "\\x00-\\x09\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]"
+NOISE_RE = re.compile(f"(?:{_NOISE_CLASS})+")
 
 
 def _read_opencc_chars(name: str) -> dict[str, str]:
