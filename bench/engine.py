@@ -15,10 +15,9 @@ missing, the project's corpora/sample_transcripts.jsonl is used instead.
 Everything is warmed up first. jieba is loaded for both stacks that use it, and cslint runs once
 over all the data, so its window cache is warm. That first pass is timed too and printed as an
 information row. The stacks then take turns, 100 replies at a time and in a rotating order, for
-`--rounds` rounds over all the texts, with the garbage collector paused. Load on a shared machine
-then hits all three stacks alike. For each stack the round with the lowest total time is
-kept, which is fair on a noisy shared machine. The script prints p50/p99 per reply, throughput,
-and the two ratios against their targets:
+`--rounds` rounds over all the texts, with the garbage collector paused, so that load on a shared
+machine hits all three stacks alike. For each stack the round with the lowest total time is kept.
+The script prints p50/p99 per reply, throughput, and the two ratios against their targets:
 
     cslint vs naive  >= 10x faster    (total time over the same texts)
     cslint vs floor  <= 3x slower
@@ -132,7 +131,7 @@ def print_table(rows: list[Timing], out=print) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=None, help="use at most N agent replies (spread evenly)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds per stack; the best is kept (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per stack; the best is kept (default 5)")
     parser.add_argument("--pack", action="append", dest="packs", default=None,
                         help="rule pack to load (repeatable; default: default)")
     parser.add_argument("--no-t2s", action="store_true", help="skip the T->S character-table report")

@@ -206,14 +206,15 @@ def run(limit: int | None = None, out=print) -> list[Comparison]:
         comparisons.append(measure(replies, f"Traditional ({', '.join(p.name for p in paths)})"[:34], t2s))
     # how often each method recovers the original Simplified reply exactly (information only)
     table = {ord(k): ord(v) for k, v in t2s_chars().items()}
-    back_table = sum(a.translate(table) == b for a, b in zip(seeded, texts))
-    back_opencc = sum(t2s.convert(a) == b for a, b in zip(seeded, texts))
+    pairs = [(a, b) for a, b in zip(seeded, texts) if detect_script(b) == "simplified"]
+    back_table = sum(a.translate(table) == b for a, b in pairs)
+    back_opencc = sum(t2s.convert(a) == b for a, b in pairs)
     out(f"T->S: character table (lint.normalize.t2s_chars, {len(table):,} entries) vs OpenCC('t2s').convert")
     out(f"seed: {len(texts):,} agent turns from {source} converted with OpenCC('s2t')"
         + (f", plus {len(replies)} Traditional replies from {', '.join(str(p.relative_to(ROOT.parent)) if p.is_relative_to(ROOT.parent) else str(p) for p in paths)}" if replies else ""))
     report(comparisons, out=out)
-    out(f"round trip s2t -> t2s back to the original Simplified reply: table {_pct(back_table, len(texts))}, "
-        f"OpenCC {_pct(back_opencc, len(texts))}")
+    out(f"round trip s2t -> t2s back to the original Simplified reply ({len(pairs):,} replies): "
+        f"table {_pct(back_table, len(pairs))}, OpenCC {_pct(back_opencc, len(pairs))}")
     out(f"({time.perf_counter() - started:.1f} s)")
     return comparisons
 
