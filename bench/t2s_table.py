@@ -40,7 +40,7 @@ try:
 except ImportError:  # run from a plain checkout
     sys.path.insert(0, str(ROOT))
 
-from lint.normalize import detect_script, t2s_chars  # noqa: E402
+from lint.normalize import detect_script, t2s_chars, to_simplified  # noqa: E402
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -150,10 +150,9 @@ class Comparison:
 
 
 def measure(texts: list[str], label: str, converter) -> Comparison:
-    table = {ord(k): ord(v) for k, v in t2s_chars().items()}
     result = Comparison(label)
     for traditional in texts:
-        result.add(traditional, traditional.translate(table), converter.convert(traditional))
+        result.add(traditional, to_simplified(traditional), converter.convert(traditional))
     return result
 
 
@@ -207,9 +206,10 @@ def run(limit: int | None = None, out=print) -> list[Comparison]:
     # how often each method recovers the original Simplified reply exactly (information only)
     table = {ord(k): ord(v) for k, v in t2s_chars().items()}
     pairs = [(a, b) for a, b in zip(seeded, texts) if detect_script(b) == "simplified"]
-    back_table = sum(a.translate(table) == b for a, b in pairs)
+    back_table = sum(to_simplified(a) == b for a, b in pairs)
     back_opencc = sum(t2s.convert(a) == b for a, b in pairs)
-    out(f"T->S: character table (lint.normalize.t2s_chars, {len(table):,} entries) vs OpenCC('t2s').convert")
+    out(f"T->S: length-preserving table (lint.normalize.to_simplified: {len(table):,} characters + same-length"
+        " phrase fix-ups) vs OpenCC('t2s').convert")
     out(f"seed: {len(texts):,} agent turns from {source} converted with OpenCC('s2t')"
         + (f", plus {len(replies)} Traditional replies from {', '.join(str(p.relative_to(ROOT.parent)) if p.is_relative_to(ROOT.parent) else str(p) for p in paths)}" if replies else ""))
     report(comparisons, out=out)

@@ -21,6 +21,7 @@ from .normalize import normalize
 from .packs import load_packs
 from .segment import Segmenter
 from .selection import Selection
+from .spans import longest_non_overlapping
 
 DEFAULT_MAX_CHARS = 20_000
 
@@ -82,7 +83,8 @@ class Checker:
         nt = normalize(text)
         hits = self._matcher.scan(nt.compact)
         ctx = CheckContext(nt, channel, position, hits, self.segmenter)
-        to_visit = {index for index, _role in hits}
+        # a rule is visited when its own terms or triggers were seen (exceptions alone say nothing)
+        to_visit = {index for index, role in hits.owners() if role in ("term", "trigger")}
         to_visit.update(self._always[(channel, position)])
         diagnostics: list[Diagnostic] = []
         for index in sorted(to_visit):
@@ -90,6 +92,22 @@ class Checker:
             if selection is not None and not selection.allows(rule):
                 continue
             diagnostics.extend(self._kinds[index].check(rule, index, ctx))
-        diagnostics.sort(key=lambda d: (d.start, d.end, d.rule_id))
+        diagnostics = _one_per_phrase(diagnostics)
         script = ctx._script or "simplified"
         return Result(text, tuple(diagnostics), apply_fixes(text, diagnostics), script)
+
+
+def _one_per_phrase(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Sorted diagnostics where two rules of one category never flag overlapping phrases.
+
+    (难道你没看到…吗 is both 反问 and 质问: the agent needs one tone finding, the longest.)
+    Insertion points (missing courtesy) are always kept.
+    """
+    by_category: dict[str, list[Diagnostic]] = {}
+    kept = [d for d in diagnostics if d.start == d.end]
+    for diag in diagnostics:
+        if diag.start < diag.end:
+            by_category.setdefault(diag.category.value, []).append(diag)
+    for group in by_category.values():
+        kept.extend(group if len(group) == 1 else longest_non_overlapping(group))
+    return sorted(kept, key=lambda d: (d.start, d.end, d.rule_id))

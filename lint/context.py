@@ -5,10 +5,11 @@ script of the input.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
-from .matcher import Hit, Owner
+from .matcher import Hit, ScanResult
 from .normalize import NormalizedText, detect_script, is_word_char, to_script
 from .segment import Segmenter
 
@@ -22,7 +23,7 @@ class CheckContext:
     nt: NormalizedText
     channel: str
     position: str
-    hits: dict[Owner, list[Hit]]
+    hits: ScanResult
     segmenter: Segmenter
     _quotes: list[tuple[int, int]] | None = None
     _script: str | None = None
@@ -63,7 +64,15 @@ class CheckContext:
         """True when [start, end) lies inside quotation marks (quoted customer words)."""
         if self._quotes is None:
             self._quotes = _quote_regions(self.folded)
-        return any(a <= start and end <= b for a, b in self._quotes)
+        # regions are sorted and disjoint: only the last one starting at or before `start` counts
+        k = bisect.bisect_right(self._quote_starts, start) - 1
+        return k >= 0 and end <= self._quotes[k][1]
+
+    @property
+    def _quote_starts(self) -> list[int]:
+        if "quote_starts" not in self._cache:
+            self._cache["quote_starts"] = [a for a, _ in self._quotes]
+        return self._cache["quote_starts"]
 
     def explained(self, end: int) -> bool:
         """True when the phrase ending at `end` is directly followed by a parenthesis."""

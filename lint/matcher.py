@@ -7,8 +7,9 @@ kind only looks at its own.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
+
+from collections import defaultdict
 
 import ahocorasick
 
@@ -50,23 +51,56 @@ class Matcher:
     def keys(self) -> list[str]:
         return list(self._by_key)
 
-    def scan(self, text: str) -> dict[Owner, list[Hit]]:
-        found: dict[Owner, list[Hit]] = defaultdict(list)
+    def scan(self, text: str) -> "ScanResult":
+        """One automaton pass. Multi-piece sequences are completed only when a rule asks."""
+        result = ScanResult(text)
         if self._automaton is None or not text:
-            return found
-        feasible: dict[int, bool] = {}  # id(seq) -> every later piece occurs somewhere in text
+            return result
+        literal = result.literal
+        pending = result.pending
         for last, (length, entries) in self._automaton.iter(text):
             start = last + 1 - length
             for owner, index, seq in entries:
                 if len(seq.pieces) == 1:
-                    found[owner].append(Hit(index, start, last + 1))
-                    continue
+                    literal.setdefault(owner, []).append(Hit(index, start, last + 1))
+                else:
+                    pending.setdefault(owner, []).append((index, seq, start, last + 1))
+        return result
+
+
+class ScanResult:
+    """Hits of one scan, grouped by owner: `get(owner)` completes pending sequences lazily.
+
+    Exceptions such as `为 … 提供` start with very common characters; completing them for every
+    reply would cost more than the whole check, so it happens only for rules that had a hit.
+    """
+
+    __slots__ = ("text", "literal", "pending", "_done")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.literal: dict[Owner, list[Hit]] = {}
+        self.pending: dict[Owner, list[tuple[int, Sequence, int, int]]] = {}
+        self._done: dict[Owner, list[Hit]] = {}
+
+    def owners(self) -> set[Owner]:
+        return set(self.literal) | set(self.pending)
+
+    def get(self, owner: Owner, default=()) -> list[Hit]:
+        if owner not in self.pending:
+            return self.literal.get(owner, default)
+        done = self._done.get(owner)
+        if done is None:
+            done = list(self.literal.get(owner, ()))
+            feasible: dict[int, bool] = {}  # id(seq) -> every later piece occurs in the text
+            for index, seq, start, first_end in self.pending[owner]:
                 ok = feasible.get(id(seq))
                 if ok is None:
                     ok = feasible[id(seq)] = all(
-                        any(alt in text for alt in piece) for piece in seq.pieces[1:])
+                        any(alt in self.text for alt in piece) for piece in seq.pieces[1:])
                 if ok:
-                    end = complete(seq, text, start, last + 1, STOPS)
+                    end = complete(seq, self.text, start, first_end, STOPS)
                     if end is not None:
-                        found[owner].append(Hit(index, start, end))
-        return found
+                        done.append(Hit(index, start, end))
+            self._done[owner] = done
+        return done or default

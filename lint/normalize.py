@@ -47,10 +47,25 @@ def _read_opencc_chars(name: str) -> dict[str, str]:
     return table
 
 
+# Characters whose first OpenCC candidate is wrong for most service text: 著 is how Taiwan writes
+# 着 (忙著呢, 著急; OpenCC's tw2s folds it too), 回覆 and 瞭解 are 回复 and 了解.
+_TW_OVERRIDES = {"著": "着", "覆": "复", "瞭": "了"}
+
+# Where OpenCC's phrase dictionary picks another character, a same-length fix-up applied only when
+# the Traditional character occurs (measured against OpenCC t2s by bench/t2s_table.py).
+_PHRASE_FIXUPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "覆": (("复盖", "覆盖"), ("颠复", "颠覆"), ("倾复", "倾覆"), ("复灭", "覆灭"), ("复没", "覆没"), ("复辙", "覆辙")),
+    "瞭": (("了望", "瞭望"),),
+    "藉": (("凭藉", "凭借"), ("藉口", "借口"), ("藉此", "借此"), ("藉由", "借由")),
+    "俱": (("家俱", "家具"),),
+    "鍊": (("手炼", "手链"), ("项炼", "项链")),
+}
+
+
 @lru_cache(maxsize=1)
 def t2s_chars() -> dict[str, str]:
     """Traditional -> Simplified, one character to one character (length-preserving)."""
-    return _read_opencc_chars("TSCharacters.txt")
+    return {**_read_opencc_chars("TSCharacters.txt"), **_TW_OVERRIDES}
 
 
 @lru_cache(maxsize=1)
@@ -73,9 +88,22 @@ def fold_table() -> dict[int, int]:
     return table
 
 
+def _fix_phrases(original: str, converted: str) -> str:
+    for char, fixups in _PHRASE_FIXUPS.items():
+        if char in original:
+            for wrong, right in fixups:
+                converted = converted.replace(wrong, right)
+    return converted
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified alone, length-preserving (what bench/t2s_table.py measures)."""
+    return _fix_phrases(text, text.translate(_t2s_table()))
+
+
 def fold(text: str) -> str:
     """Length-preserving fold of `text` (see module docstring)."""
-    return text.translate(fold_table())
+    return _fix_phrases(text, text.translate(fold_table()))
 
 
 def fold_term(term: str) -> str:

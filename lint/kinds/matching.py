@@ -16,6 +16,7 @@ from ..errors import PackError
 from ..fields import Fields, node_line
 from ..matcher import Hit
 from ..model import Applicability, Diagnostic, Rule, Suggestion
+from ..spans import Spans, longest_non_overlapping
 from ..sequence import DEFAULT_MAX_GAP, Sequence, SequenceSyntaxError, parse_sequence
 
 AT_CHOICES = ("anywhere", "clause_start", "clause_end", "whole_clause")
@@ -112,12 +113,12 @@ def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnosti
     candidates = ctx.hits.get((index, "term"))
     if not candidates:
         return
-    exceptions = ctx.hits.get((index, "exception"), ())
+    exceptions = Spans(ctx.hits.get((index, "exception"), ()))
     kept: list[Hit] = []
     for hit in candidates:
         if _survives(spec, hit, exceptions, ctx):
             kept.append(hit)
-    for hit in _longest_non_overlapping(kept):
+    for hit in longest_non_overlapping(kept):
         start, end = ctx.to_original(hit)
         suggestions = spec.term_suggestions[hit.index] or spec.suggestions
         yield Diagnostic(
@@ -140,21 +141,12 @@ def _survives(spec: MatchSpec, hit: Hit, exceptions, ctx: CheckContext) -> bool:
         return False
     if spec.at in ("clause_end", "whole_clause") and not ctx.at_clause_end(end):
         return False
-    for exc in exceptions:
-        # an exception that covers or overlaps the hit, or stands right before or after it,
-        # cancels it (exceptions are context phrases written for this rule alone)
-        if exc.start <= hit.end and exc.end >= hit.start:
-            return False
+    # an exception that covers or overlaps the hit, or stands right before or after it,
+    # cancels it (exceptions are context phrases written for this rule alone)
+    if exceptions.touches(hit.start, hit.end):
+        return False
     if spec.unless_explained and ctx.explained(end):
         return False
     if spec.boundary == "word" and not ctx.on_word_boundaries(hit):
         return False
     return True
-
-
-def _longest_non_overlapping(hits: list[Hit]) -> list[Hit]:
-    chosen: list[Hit] = []
-    for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):
-        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
-            chosen.append(hit)
-    return sorted(chosen, key=lambda h: h.start)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..context import CheckContext
+from ..spans import Spans
 from ..fields import Fields
 from ..model import CHANNELS, POSITIONS, Applicability, Diagnostic, Rule, Suggestion
 from ..normalize import is_word_char
@@ -137,10 +138,10 @@ def _present(spec: RequiredSpec, ctx: CheckContext) -> list[tuple[int, int]]:
 
 
 def _triggers(index: int, ctx: CheckContext) -> list[tuple[int, int]]:
-    exceptions = ctx.hits.get((index, "trigger_exception"), ())
+    exceptions = Spans(ctx.hits.get((index, "trigger_exception"), ()))
     found = []
     for hit in ctx.hits.get((index, "trigger"), ()):
-        if any(e.start <= hit.end and e.end >= hit.start for e in exceptions):
+        if exceptions.touches(hit.start, hit.end):
             continue
         start, end = ctx.to_original(hit)
         if ctx.quoted(start, end):
