@@ -92,8 +92,10 @@ class Checker:
             if selection is not None and not selection.allows(rule):
                 continue
             diagnostics.extend(self._kinds[index].check(rule, index, ctx))
-        diagnostics = _one_per_phrase(diagnostics)
         script = ctx._script or "simplified"
+        if not diagnostics:
+            return Result(text, (), text, script)
+        diagnostics = _one_per_phrase(diagnostics)
         return Result(text, tuple(diagnostics), apply_fixes(text, diagnostics), script)
 
 

@@ -88,7 +88,12 @@ def fold_table() -> dict[int, int]:
     return table
 
 
+_FIXUP_CHARS = re.compile("[" + "".join(_PHRASE_FIXUPS) + "]")
+
+
 def _fix_phrases(original: str, converted: str) -> str:
+    if not _FIXUP_CHARS.search(original):  # the common case: one C-level scan
+        return converted
     for char, fixups in _PHRASE_FIXUPS.items():
         if char in original:
             for wrong, right in fixups:
@@ -117,11 +122,27 @@ class NormalizedText:
     folded: str
     compact: str
     # For each noise run removed: its position in `compact` and the total removed up to its end.
-    _run_at: list[int] = field(default_factory=list)
+    # Built on first use: most replies need no mapping or have no noise at all.
+    _run_at: list[int] | None = None
     _removed: list[int] = field(default_factory=list)
+
+    def _build_map(self) -> None:
+        run_at: list[int] = []
+        removed: list[int] = []
+        total = 0
+        for match in NOISE_RE.finditer(self.folded):
+            a, b = match.span()
+            run_at.append(a - total)
+            total += b - a
+            removed.append(total)
+        self._run_at, self._removed = run_at, removed
 
     def to_folded(self, compact_index: int) -> int:
         """Index in `folded` (== original) of the character at `compact_index`."""
+        if len(self.compact) == len(self.folded):
+            return compact_index
+        if self._run_at is None:
+            self._build_map()
         k = bisect.bisect_right(self._run_at, compact_index)
         return compact_index + (self._removed[k - 1] if k else 0)
 
@@ -135,23 +156,7 @@ class NormalizedText:
 
 def normalize(text: str) -> NormalizedText:
     folded = fold(text)
-    runs = list(NOISE_RE.finditer(folded))
-    if not runs:
-        return NormalizedText(text, folded, folded)
-    run_at: list[int] = []
-    removed: list[int] = []
-    total = 0
-    pieces: list[str] = []
-    last = 0
-    for match in runs:
-        a, b = match.span()
-        pieces.append(folded[last:a])
-        run_at.append(a - total)
-        total += b - a
-        removed.append(total)
-        last = b
-    pieces.append(folded[last:])
-    return NormalizedText(text, folded, "".join(pieces), run_at, removed)
+    return NormalizedText(text, folded, NOISE_RE.sub("", folded))
 
 
 # --- script of the input ----------------------------------------------------------------------
