@@ -78,14 +78,17 @@ class Checker:
             raise InputError(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
         if len(text) > self.max_chars:
             raise InputError(f"text is {len(text)} characters; the limit is {self.max_chars}")
-        if not text.strip():
+        if not text or text.isspace():
             return Result(text, (), text)
         nt = normalize(text)
         hits = self._matcher.scan(nt.compact)
         ctx = CheckContext(nt, channel, position, hits, self.segmenter)
         # a rule is visited when its own terms or triggers were seen (exceptions alone say nothing)
-        to_visit = {index for index, role in hits.owners() if role in ("term", "trigger")}
-        to_visit.update(self._always[(channel, position)])
+        to_visit = set(self._always[(channel, position)])
+        for owners in (hits.literal, hits.pending):
+            for index, role in owners:
+                if role == "term" or role == "trigger":
+                    to_visit.add(index)
         diagnostics: list[Diagnostic] = []
         for index in sorted(to_visit):
             rule = self.rules[index]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .matcher import Hit, ScanResult
 from .normalize import NormalizedText, detect_script, is_word_char, to_script
@@ -27,7 +27,7 @@ class CheckContext:
     segmenter: Segmenter
     _quotes: list[tuple[int, int]] | None = None
     _script: str | None = None
-    _cache: dict = field(default_factory=dict)
+    _quote_starts_list: list[int] | None = None
 
     # --- text views ---------------------------------------------------------------------------
     @property
@@ -70,9 +70,9 @@ class CheckContext:
 
     @property
     def _quote_starts(self) -> list[int]:
-        if "quote_starts" not in self._cache:
-            self._cache["quote_starts"] = [a for a, _ in self._quotes]
-        return self._cache["quote_starts"]
+        if self._quote_starts_list is None:
+            self._quote_starts_list = [a for a, _ in self._quotes]
+        return self._quote_starts_list
 
     def explained(self, end: int) -> bool:
         """True when the phrase ending at `end` is directly followed by a parenthesis."""

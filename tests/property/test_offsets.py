@@ -158,7 +158,7 @@ def test_fold_is_length_preserving_and_compact_maps_back(text):
         start, end = nt.compact_span_to_original(i, i + 1)
         assert end == start + 1
         assert start > previous  # strictly increasing: the map keeps order
-        assert fold(text[start]) == ch
+        assert nt.folded[start] == ch  # (fold of one character alone may differ: 憑藉 -> 凭借)
         previous = start
     for i in range(len(nt.compact) + 1):  # empty spans land inside the text
         start, end = nt.compact_span_to_original(i, i)
