@@ -13,7 +13,7 @@ from .matcher import Hit, ScanResult
 from .normalize import NormalizedText, detect_script, is_word_char, to_script
 from .segment import Segmenter
 
-_SENTENCE_END = set("。！？!?\n；;")
+_SENTENCE_END_RE = re.compile("[。！？!?\n；;]")
 _OPENING_PARENS = "(（"
 _CLOSING_QUOTES = "”」』’\"'"
 
@@ -28,6 +28,7 @@ class CheckContext:
     _quotes: list[tuple[int, int]] | None = None
     _script: str | None = None
     _quote_starts_list: list[int] | None = None
+    _sentence_ends: list[int] | None = None
 
     # --- text views ---------------------------------------------------------------------------
     @property
@@ -83,13 +84,14 @@ class CheckContext:
         return i < len(folded) and folded[i] in _OPENING_PARENS
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
-        folded = self.folded
-        start = pos
-        while start > 0 and folded[start - 1] not in _SENTENCE_END:
-            start -= 1
-        end = pos
-        while end < len(folded) and folded[end] not in _SENTENCE_END:
-            end += 1
+        """The sentence holding `pos`: between the sentence marks around it."""
+        if self._sentence_ends is None:
+            self._sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(self.folded)]
+        ends = self._sentence_ends
+        k = bisect.bisect_right(ends, pos - 1)  # marks before pos: ends[:k]
+        start = ends[k - 1] + 1 if k else 0
+        k2 = bisect.bisect_left(ends, pos)
+        end = ends[k2] if k2 < len(ends) else len(self.folded)
         return start, end
 
     def clause_start_before(self, pos: int) -> int:

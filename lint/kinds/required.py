@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..context import CheckContext
-from ..spans import Spans
 from ..fields import Fields
+from ..matcher import STOPS
 from ..model import CHANNELS, POSITIONS, Applicability, Diagnostic, Rule, Suggestion
-from ..normalize import is_word_char
-from ..matcher import STOPS, Hit
+from ..normalize import NOISE_RE, is_word_char
 from ..sequence import Sequence, SequenceSyntaxError, complete, parse_sequence
+from ..spans import Spans
 
 KEYS = (
     "any_of", "channels", "positions", "region", "lines", "when", "when_exceptions", "scope",
@@ -98,43 +98,47 @@ def check(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
     spec: RequiredSpec = rule.spec
     if ctx.channel not in spec.channels or ctx.position not in spec.positions:
         return
-    present = _present(spec, ctx)
     if not spec.when:
-        lo, hi = _region(spec, ctx)
-        if not any(lo <= s and e <= hi for s, e in present):
+        if not _has_any(spec, ctx, *_region(spec, ctx)):
             yield _missing(rule, spec, ctx, None)
         return
     triggers = _triggers(index, ctx)
     if not triggers:
         return
     if spec.scope == "reply":
-        if not present:
+        if not _has_any(spec, ctx, 0, len(ctx.text)):
             yield _missing(rule, spec, ctx, triggers[0])
         return
-    reported: set[tuple[int, int]] = set()
+    checked: set[tuple[int, int]] = set()
     for trigger in triggers:
         bounds = ctx.sentence_bounds(trigger[0])
-        if bounds in reported or any(bounds[0] <= s and e <= bounds[1] for s, e in present):
+        if bounds in checked:
             continue
-        reported.add(bounds)
-        yield _missing(rule, spec, ctx, trigger)
+        checked.add(bounds)
+        if not _has_any(spec, ctx, *bounds):
+            yield _missing(rule, spec, ctx, trigger)
 
 
-def _present(spec: RequiredSpec, ctx: CheckContext) -> list[tuple[int, int]]:
-    """Original spans of every `any_of` phrase in the reply."""
-    compact = ctx.nt.compact
-    spans = []
+def _has_any(spec: RequiredSpec, ctx: CheckContext, lo: int, hi: int) -> bool:
+    """Does one of `any_of` occur inside the original span [lo, hi)?"""
+    if lo == 0 and hi >= len(ctx.text):
+        region = ctx.nt.compact
+    else:
+        region = NOISE_RE.sub("", ctx.folded[lo:hi])
     for seq in spec.any_of:
         for first in seq.pieces[0]:
-            pos = compact.find(first)
-            while pos != -1:
-                end = pos + len(first)
-                if len(seq.pieces) > 1:
-                    end = complete(seq, compact, pos, end, STOPS)
-                if end is not None:
-                    spans.append(ctx.to_original(Hit(0, pos, end)))
-                pos = compact.find(first, pos + 1)
-    return spans
+            pos = region.find(first)
+            if pos != -1 and (len(seq.pieces) == 1 or _completes(seq, region, first, pos)):
+                return True
+    return False
+
+
+def _completes(seq: Sequence, region: str, first: str, pos: int) -> bool:
+    while pos != -1:
+        if complete(seq, region, pos, pos + len(first), STOPS) is not None:
+            return True
+        pos = region.find(first, pos + 1)
+    return False
 
 
 def _triggers(index: int, ctx: CheckContext) -> list[tuple[int, int]]:
