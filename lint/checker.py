@@ -72,9 +72,10 @@ class Checker:
               selection: Selection | None = None) -> Result:
         if not isinstance(text, str):
             raise InputError("text must be a string")
-        if channel not in CHANNELS:
-            raise InputError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
-        if position not in POSITIONS:
+        always = self._always.get((channel, position))
+        if always is None:
+            if channel not in CHANNELS:
+                raise InputError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
             raise InputError(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
         if len(text) > self.max_chars:
             raise InputError(f"text is {len(text)} characters; the limit is {self.max_chars}")
@@ -84,13 +85,13 @@ class Checker:
         hits = self._matcher.scan(nt.compact)
         ctx = CheckContext(nt, channel, position, hits, self.segmenter)
         # a rule is visited when its own terms or triggers were seen (exceptions alone say nothing)
-        to_visit = set(self._always[(channel, position)])
+        to_visit = set(always)
         for owners in (hits.literal, hits.pending):
             for index, role in owners:
                 if role == "term" or role == "trigger":
                     to_visit.add(index)
         diagnostics: list[Diagnostic] = []
-        for index in sorted(to_visit):
+        for index in to_visit:  # order does not matter: diagnostics are sorted below
             rule = self.rules[index]
             if selection is not None and not selection.allows(rule):
                 continue

@@ -7,7 +7,7 @@ kind only looks at its own.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from collections import defaultdict
 
@@ -19,8 +19,9 @@ from .sequence import Sequence, complete
 STOPS = "".join(sorted(CLAUSE_PUNCT))  # a gap never crosses these
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
+    """A sequence found in the compact text (a tuple: millions are made in a batch scan)."""
+
     index: int  # which sequence of the role
     start: int  # compact offsets, end exclusive
     end: int
