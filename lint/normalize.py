@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -116,15 +115,35 @@ def fold_term(term: str) -> str:
     return NOISE_RE.sub("", fold(term))
 
 
-@dataclass(slots=True)
+@lru_cache(maxsize=1)
+def compact_table() -> dict[int, int | None]:
+    """`fold_table` that also deletes noise: the compact view in a single translate."""
+    table: dict[int, int | None] = dict(fold_table())
+    for code in range(0x10000):
+        target = table.get(code, code)
+        if NOISE_RE.fullmatch(chr(target)):
+            table[code] = None
+    return table
+
+
 class NormalizedText:
-    original: str
-    folded: str
-    compact: str
-    # For each noise run removed: its position in `compact` and the total removed up to its end.
-    # Built on first use: most replies need no mapping or have no noise at all.
-    _run_at: list[int] | None = None
-    _removed: list[int] = field(default_factory=list)
+    """The original text, its compact view, and (built on first use) the folded view and the
+    compact -> original offset map. Most replies have no hit and never need either."""
+
+    __slots__ = ("original", "compact", "_folded", "_run_at", "_removed")
+
+    def __init__(self, original: str, compact: str) -> None:
+        self.original = original
+        self.compact = compact
+        self._folded: str | None = None
+        self._run_at: list[int] | None = None
+        self._removed: list[int] = []
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.original)
+        return self._folded
 
     def _build_map(self) -> None:
         run_at: list[int] = []
@@ -139,7 +158,7 @@ class NormalizedText:
 
     def to_folded(self, compact_index: int) -> int:
         """Index in `folded` (== original) of the character at `compact_index`."""
-        if len(self.compact) == len(self.folded):
+        if len(self.compact) == len(self.original):
             return compact_index
         if self._run_at is None:
             self._build_map()
@@ -149,14 +168,13 @@ class NormalizedText:
     def compact_span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a non-empty compact span [start, end) to an original span, noise inside kept."""
         if end <= start:
-            pos = self.to_folded(start) if start < len(self.compact) else len(self.folded)
+            pos = self.to_folded(start) if start < len(self.compact) else len(self.original)
             return pos, pos
         return self.to_folded(start), self.to_folded(end - 1) + 1
 
 
 def normalize(text: str) -> NormalizedText:
-    folded = fold(text)
-    return NormalizedText(text, folded, NOISE_RE.sub("", folded))
+    return NormalizedText(text, _fix_phrases(text, text.translate(compact_table())))
 
 
 # --- script of the input ----------------------------------------------------------------------
