@@ -1,0 +1,173 @@
+"""FastAPI app factory: packs are loaded once per worker, before the app reports ready.
+
+    uvicorn --factory service.app:create_app_from_env     (what `cslint serve` runs)
+
+Handlers that only run the check are `async def`: the check costs tens of microseconds, less
+than a hop to the thread pool. No client input ever produces a 500: every error is a JSON body
+`{"error", "detail"}` with 400, 404, 413 or 422.
+"""
+from __future__ import annotations
+
+import json
+import os
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lint.checker import DEFAULT_MAX_CHARS, Checker
+from lint.errors import InputError
+from lint.model import Diagnostic
+from lint.packs import load_packs, packs_dirs
+from lint.selection import Selection
+
+from .limits import BodySizeLimit
+from .schemas import CheckRequest, CheckResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo
+
+DEFAULT_MAX_BODY = 64 * 1024
+
+
+@dataclass
+class Settings:
+    packs: list[str] = field(default_factory=list)  # ids or paths; empty = the default pack
+    packs_dirs: list[str] = field(default_factory=list)
+    max_chars: int = DEFAULT_MAX_CHARS
+    max_body: int = DEFAULT_MAX_BODY
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        """`cslint serve` hands its options to every worker through CSLINT_SERVE_* variables."""
+        split = lambda name: [p for p in os.environ.get(name, "").split(os.pathsep) if p]  # noqa: E731
+        return cls(
+            packs=split("CSLINT_SERVE_PACKS"),
+            packs_dirs=split("CSLINT_SERVE_PACKS_DIRS"),
+            max_chars=int(os.environ.get("CSLINT_MAX_CHARS", DEFAULT_MAX_CHARS)),
+            max_body=int(os.environ.get("CSLINT_MAX_BODY", DEFAULT_MAX_BODY)),
+        )
+
+
+class Engines:
+    """The loaded packs: one checker over all of them, and one per pack for `pack=`."""
+
+    def __init__(self, settings: Settings) -> None:
+        packs = load_packs(settings.packs, packs_dirs(settings.packs_dirs))
+        self.packs = packs
+        self.combined = Checker(packs, settings.max_chars)
+        self.combined_ref = PackRef(id="+".join(p.id for p in packs), version="+".join(p.version for p in packs))
+        self.by_id = {p.id: (Checker([p], settings.max_chars), PackRef(id=p.id, version=p.version)) for p in packs}
+        if len(packs) == 1:
+            self.by_id[packs[0].id] = (self.combined, self.combined_ref)
+        for checker, _ in self.by_id.values():
+            checker.segmenter.warm_up()
+
+    def pick(self, pack: str | None) -> tuple[Checker, PackRef]:
+        if pack is None:
+            return self.combined, self.combined_ref
+        if pack not in self.by_id:
+            raise HTTPException(404, f"unknown pack '{pack}' (loaded: {', '.join(self.by_id)})")
+        return self.by_id[pack]
+
+
+def utf16_offsets(text: str):
+    """A function mapping a code-point offset of `text` to UTF-16 code units."""
+    if text.isascii() or all(ord(c) < 0x10000 for c in text):
+        return lambda i: i
+    prefix = [0]
+    for ch in text:
+        prefix.append(prefix[-1] + (2 if ord(ch) >= 0x10000 else 1))
+    return prefix.__getitem__
+
+
+def diagnostic_out(diag: Diagnostic, to16) -> DiagnosticOut:
+    data = diag.to_dict()
+    return DiagnosticOut(**data, utf16_start=to16(diag.start), utf16_end=to16(diag.end))
+
+
+def _error(status: int, error: str, detail: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content=ErrorBody(error=error, detail=detail).model_dump())
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.engines = Engines(settings)  # before the server accepts requests
+        yield
+
+    app = FastAPI(title="cslint", version=_version(), lifespan=lifespan,
+                  description="Phrase-compliance checks for Chinese customer-service replies.")
+    app.add_middleware(BodySizeLimit, max_body=settings.max_body)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return _error(400, "malformed_json", "the body is not valid JSON")
+        first = errors[0] if errors else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+        return _error(422, "invalid_field", f"{where}: {first.get('msg', 'invalid value')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        names = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+        if exc.status_code == 400 and "parsing the body" in detail:
+            detail = "the body could not be read as UTF-8 JSON"
+        return _error(exc.status_code, names.get(exc.status_code, "error"), detail)
+
+    @app.get("/healthz", summary="liveness: answers without doing any work")
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @app.get("/readyz", summary="readiness: packs loaded")
+    async def readyz(request: Request) -> JSONResponse:
+        engines = getattr(request.app.state, "engines", None)
+        if engines is None:
+            return _error(503, "not_ready", "packs are still loading")
+        return JSONResponse({"status": "ready", "packs": [p.id for p in engines.packs]})
+
+    @app.post("/v1/check", response_model=CheckResponse, responses={
+        400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+    async def check(body: CheckRequest, request: Request) -> CheckResponse:
+        checker, ref = request.app.state.engines.pick(body.pack)
+        selection = None
+        if body.enabled_rules or body.disabled_rules or body.disabled_categories:
+            selection = Selection.of(enabled_rules=body.enabled_rules, disabled_rules=body.disabled_rules,
+                                     disabled_categories=body.disabled_categories)
+        try:
+            result = checker.check(body.text, body.channel, body.position, selection)
+        except InputError as exc:
+            raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
+        to16 = utf16_offsets(body.text)
+        return CheckResponse(diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics],
+                             fixed=result.fixed if body.fix else None, pack=ref)
+
+    @app.get("/v1/packs", response_model=list[PackInfo])
+    async def packs(request: Request) -> list[PackInfo]:
+        return [PackInfo(id=p.id, name=p.name, version=p.version, description=p.description,
+                         extends=list(p.extends), rules=len(p.rules)) for p in request.app.state.engines.packs]
+
+    @app.get("/v1/rules", response_model=list[RuleInfo], responses={404: {"model": ErrorBody}})
+    async def rules(request: Request, pack: str | None = None) -> list[RuleInfo]:
+        checker, _ = request.app.state.engines.pick(pack)
+        return [RuleInfo(id=r.id, pack=r.pack_id, category=r.category.value, severity=r.severity.value,
+                         kind=r.kind, message=r.message, description=r.description,
+                         examples={"bad": [e.text for e in r.examples if e.bad],
+                                   "good": [e.text for e in r.examples if not e.bad]})
+                for r in checker.rules]
+
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    return create_app(Settings.from_env())
+
+
+def _version() -> str:
+    from lint import __version__
+
+    return __version__

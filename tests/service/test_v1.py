@@ -1,0 +1,90 @@
+"""/v1 and health endpoints against a real uvicorn server (httpx as the client)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import httpx
+
+
+def test_health_and_readiness(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["packs"] == ["default", "telecom"]
+
+
+def test_check_returns_diagnostics_fix_and_pack(client):
+    text = "你好，这个我不知道"
+    body = client.post("/v1/check", json={"text": text}).json()
+    by_rule = {d["rule_id"]: d for d in body["diagnostics"]}
+    assert text[by_rule["declares-ignorance"]["start"]:by_rule["declares-ignorance"]["end"]] == "不知道"
+    assert by_rule["ni-instead-of-nin"]["safe"] is True
+    assert body["fixed"] == "您好，这个我不知道"
+    assert body["pack"] == {"id": "default+telecom", "version": "1.0.0+0.1.0"}
+
+
+def test_utf16_offsets_after_an_astral_emoji(client):
+    text = "😅👍🏽这个我不知道"
+    (diag,) = [d for d in client.post("/v1/check", json={"text": text}).json()["diagnostics"]
+               if d["rule_id"] == "declares-ignorance"]
+    assert text[diag["start"]:diag["end"]] == "不知道"
+    utf16 = text.encode("utf-16-le")
+    assert utf16[2 * diag["utf16_start"]:2 * diag["utf16_end"]].decode("utf-16-le") == "不知道"
+    assert diag["utf16_start"] == diag["start"] + 3  # three astral code points before it
+
+
+def test_pack_choice_and_selection(client):
+    text = "您的套外流量超了，你看一下"
+    both = {d["rule_id"] for d in client.post("/v1/check", json={"text": text}).json()["diagnostics"]}
+    assert {"jargon-telecom", "ni-instead-of-nin"} <= both
+    only_default = client.post("/v1/check", json={"text": text, "pack": "default"}).json()
+    assert "jargon-telecom" not in {d["rule_id"] for d in only_default["diagnostics"]}
+    assert only_default["pack"]["id"] == "default"
+    no_honorific = client.post("/v1/check", json={"text": text, "disabled_categories": ["honorific"]}).json()
+    assert "ni-instead-of-nin" not in {d["rule_id"] for d in no_honorific["diagnostics"]}
+
+
+def test_packs_and_rules(client):
+    packs = {p["id"]: p for p in client.get("/v1/packs").json()}
+    assert packs["telecom"]["extends"] == ["default"] and packs["default"]["rules"] > 20
+    rules = client.get("/v1/rules", params={"pack": "telecom"}).json()
+    assert any(r["id"] == "jargon-telecom" and r["examples"]["bad"] for r in rules)
+
+
+@pytest.mark.parametrize("request_kwargs,status,error", [
+    ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "malformed_json"),
+    ({"content": b'{"text": "\xff\xfe"}', "headers": {"content-type": "application/json"}}, 400, None),
+    ({"json": {"text": 3}}, 422, "invalid_field"),
+    ({"json": {"text": "好", "channel": "phone"}}, 422, "invalid_field"),
+    ({"json": {"text": "好", "pack": "nope"}}, 404, "not_found"),
+    ({"json": {"text": "好" * 600}}, 413, "too_large"),
+    ({"json": {"text": "好" * 3000}}, 413, "too_large"),  # body over --max-body
+])
+def test_client_errors_are_json_never_500(client, request_kwargs, status, error):
+    response = client.post("/v1/check", **request_kwargs)
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error", "detail"} and body["detail"]
+    if error:
+        assert body["error"] == error
+
+
+def test_text_limit_is_named_in_the_message(client):
+    detail = client.post("/v1/check", json={"text": "好" * 600}).json()["detail"]
+    assert "500" in detail
+
+
+def test_broken_pack_refuses_to_start(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: b\nname: b\nversion: '1'\nrules:\n  - id: x\n    kind: nope\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "lint.cli", "serve", "--pack", str(broken), "--port", "9"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "broken.yaml:6" in run.stderr
+
+
+def test_two_workers_serve(start_server):
+    srv = start_server("--workers", "2")
+    for _ in range(6):
+        assert httpx.post(srv.url + "/v1/check", json={"text": "喂，在吗"}).json()["diagnostics"]
