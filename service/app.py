@@ -25,7 +25,9 @@ from lint.packs import load_packs, packs_dirs
 from lint.selection import Selection
 
 from .limits import BodySizeLimit
-from .schemas import CheckRequest, CheckResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo
+from .conversation import check_conversation
+from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
+                      ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
 
 DEFAULT_MAX_BODY = 64 * 1024
 
@@ -145,6 +147,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         to16 = utf16_offsets(body.text)
         return CheckResponse(diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics],
                              fixed=result.fixed if body.fix else None, pack=ref)
+
+    @app.post("/v1/check/batch", response_model=BatchResponse, responses={
+        400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+    async def check_batch(body: BatchRequest, request: Request) -> BatchResponse:
+        checker, ref = request.app.state.engines.pick(body.pack)
+        results = []
+        for item in body.items:
+            try:
+                result = checker.check(item.text, item.channel, item.position)
+            except InputError as exc:
+                results.append(BatchResult(id=item.id, error=str(exc)))
+                continue
+            to16 = utf16_offsets(item.text)
+            results.append(BatchResult(id=item.id, diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics],
+                                       fixed=result.fixed))
+        return BatchResponse(results=results, pack=ref)
+
+    @app.post("/v1/conversations/check", response_model=ConversationResponse, responses={
+        400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+    async def conversations_check(body: ConversationRequest, request: Request) -> ConversationResponse:
+        checker, ref = request.app.state.engines.pick(body.pack)
+        try:
+            checked = check_conversation(checker, [(t.role, t.text) for t in body.turns], body.channel)
+        except InputError as exc:
+            raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
+        turns = []
+        for index, position, text, result in checked:
+            to16 = utf16_offsets(text)
+            turns.append(TurnResult(index=index, position=position, fixed=result.fixed,
+                                    diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics]))
+        return ConversationResponse(turns=turns, pack=ref)
 
     @app.get("/v1/packs", response_model=list[PackInfo])
     async def packs(request: Request) -> list[PackInfo]:

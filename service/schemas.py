@@ -23,6 +23,40 @@ class CheckRequest(BaseModel):
     disabled_categories: list[CategoryName] = []
 
 
+MAX_BATCH = 100
+
+
+class BatchItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | int | None = None
+    text: str
+    channel: Channel = "chat"
+    position: Position = "middle"
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[BatchItem] = Field(max_length=MAX_BATCH)
+    pack: str | None = None
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["agent", "customer"]
+    text: str
+
+
+class ConversationRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channel: Channel = "chat"
+    turns: list[Turn] = Field(max_length=500)
+    pack: str | None = None
+
+
 class DiagnosticOut(BaseModel):
     rule_id: str
     category: CategoryName
@@ -71,3 +105,27 @@ class RuleInfo(BaseModel):
 class ErrorBody(BaseModel):
     error: str
     detail: str
+
+
+class BatchResult(BaseModel):
+    id: str | int | None
+    diagnostics: list[DiagnosticOut] = []
+    fixed: str | None = None
+    error: str | None = None
+
+
+class BatchResponse(BaseModel):
+    results: list[BatchResult]
+    pack: PackRef
+
+
+class TurnResult(BaseModel):
+    index: int = Field(description="position of the turn in the request")
+    position: Position
+    diagnostics: list[DiagnosticOut]
+    fixed: str
+
+
+class ConversationResponse(BaseModel):
+    turns: list[TurnResult]
+    pack: PackRef

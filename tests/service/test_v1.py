@@ -88,3 +88,27 @@ def test_two_workers_serve(start_server):
     srv = start_server("--workers", "2")
     for _ in range(6):
         assert httpx.post(srv.url + "/v1/check", json={"text": "喂，在吗"}).json()["diagnostics"]
+
+
+def test_batch_keeps_order_and_reports_bad_items(client):
+    items = [{"id": "a", "text": "你好"}, {"id": "b", "text": "好" * 600}, {"id": 3, "text": "好的"}]
+    body = client.post("/v1/check/batch", json={"items": items}).json()
+    assert [r["id"] for r in body["results"]] == ["a", "b", 3]
+    assert body["results"][0]["fixed"] == "您好"
+    assert "500" in body["results"][1]["error"] and body["results"][2]["diagnostics"] == []
+    too_many = client.post("/v1/check/batch", json={"items": [{"text": "好"}] * 101})
+    assert too_many.status_code == 422
+
+
+def test_conversation_positions_and_customer_jargon(client):
+    turns = [
+        {"role": "customer", "text": "我的工单怎么还没处理"},
+        {"role": "agent", "text": "在的，您的工单正在处理"},
+        {"role": "customer", "text": "好"},
+        {"role": "agent", "text": "好的，已经加急了"},
+    ]
+    body = client.post("/v1/conversations/check", json={"turns": turns}).json()
+    first, last = body["turns"]
+    assert (first["index"], first["position"], last["index"], last["position"]) == (1, "opening", 3, "closing")
+    assert {d["rule_id"] for d in first["diagnostics"]} == {"missing-greeting"}  # 工单: the customer said it
+    assert {d["rule_id"] for d in last["diagnostics"]} == {"missing-closing"}

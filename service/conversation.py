@@ -1,0 +1,41 @@
+"""Check the agent turns of a conversation: the first is the opening, the last the closing.
+
+Conversation-level innocence: jargon the customer used first is not flagged when the agent
+repeats it (the customer already knows the word).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from lint.checker import Checker
+from lint.fix import apply_fixes
+from lint.model import Category, Result
+from lint.normalize import fold
+
+
+def agent_positions(roles: list[str]) -> dict[int, str]:
+    """Turn index -> position for every agent turn (a lone agent turn is `single`)."""
+    agents = [i for i, role in enumerate(roles) if role == "agent"]
+    positions = {i: "middle" for i in agents}
+    if agents:
+        positions[agents[0]] = "opening"
+        positions[agents[-1]] = "closing" if len(agents) > 1 else "single"
+    return positions
+
+
+def check_conversation(checker: Checker, turns: list[tuple[str, str]], channel: str = "chat"):
+    """Yield (turn index, position, text, Result) for each agent turn, in order."""
+    positions = agent_positions([role for role, _ in turns])
+    customer_said = ""
+    out = []
+    for index, (role, text) in enumerate(turns):
+        if role != "agent":
+            customer_said += "\n" + fold(text)
+            continue
+        result = checker.check(text, channel, positions[index])
+        kept = tuple(d for d in result.diagnostics
+                     if not (d.category is Category.JARGON and fold(d.text) in customer_said))
+        if len(kept) != len(result.diagnostics):
+            result = replace(result, diagnostics=kept, fixed=apply_fixes(text, kept))
+        out.append((index, positions[index], text, result))
+    return out
