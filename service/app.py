@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lint.checker import DEFAULT_MAX_CHARS, Checker
@@ -25,6 +26,7 @@ from lint.packs import load_packs, packs_dirs
 from lint.selection import Selection
 
 from .limits import BodySizeLimit
+from .observe import Metrics, Observe, configure_access_log
 from .conversation import check_conversation
 from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
                       ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
@@ -103,6 +105,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="cslint", version=_version(), lifespan=lifespan,
                   description="Phrase-compliance checks for Chinese customer-service replies.")
     app.add_middleware(BodySizeLimit, max_body=settings.max_body)
+    metrics = Metrics()
+    app.add_middleware(Observe, metrics=metrics, known_paths={
+        "/healthz", "/readyz", "/metrics", "/v1/check", "/v1/check/batch", "/v1/conversations/check",
+        "/v1/packs", "/v1/rules"})
+    configure_access_log()
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -132,6 +139,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return _error(503, "not_ready", "packs are still loading")
         return JSONResponse({"status": "ready", "packs": [p.id for p in engines.packs]})
 
+    @app.get("/metrics", summary="Prometheus metrics of this worker", response_class=PlainTextResponse)
+    async def metrics_endpoint() -> PlainTextResponse:
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+
     @app.post("/v1/check", response_model=CheckResponse, responses={
         400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
     async def check(body: CheckRequest, request: Request) -> CheckResponse:
@@ -144,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             result = checker.check(body.text, body.channel, body.position, selection)
         except InputError as exc:
             raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
+        _count(request, result.diagnostics)
         to16 = utf16_offsets(body.text)
         return CheckResponse(diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics],
                              fixed=result.fixed if body.fix else None, pack=ref)
@@ -159,6 +171,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except InputError as exc:
                 results.append(BatchResult(id=item.id, error=str(exc)))
                 continue
+            _count(request, result.diagnostics)
             to16 = utf16_offsets(item.text)
             results.append(BatchResult(id=item.id, diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics],
                                        fixed=result.fixed))
@@ -174,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
         turns = []
         for index, position, text, result in checked:
+            _count(request, result.diagnostics)
             to16 = utf16_offsets(text)
             turns.append(TurnResult(index=index, position=position, fixed=result.fixed,
                                     diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics]))
@@ -194,6 +208,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 for r in checker.rules]
 
     return app
+
+
+def _count(request: Request, diagnostics) -> None:
+    """Tell the metrics/access-log middleware what this request found (categories only)."""
+    found = request.scope.setdefault("state", {}).setdefault("diagnostics", Counter())
+    found.update(d.category.value for d in diagnostics)
 
 
 def create_app_from_env() -> FastAPI:

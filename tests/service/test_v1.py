@@ -112,3 +112,24 @@ def test_conversation_positions_and_customer_jargon(client):
     assert (first["index"], first["position"], last["index"], last["position"]) == (1, "opening", 3, "closing")
     assert {d["rule_id"] for d in first["diagnostics"]} == {"missing-greeting"}  # 工单: the customer said it
     assert {d["rule_id"] for d in last["diagnostics"]} == {"missing-closing"}
+
+
+def test_metrics_count_requests_and_categories(client):
+    client.post("/v1/check", json={"text": "你好，这个我不知道"})
+    text = client.get("/metrics").text
+    assert 'cslint_requests_total{method="POST",path="/v1/check",status="200"}' in text
+    assert 'cslint_request_duration_seconds_bucket{path="/v1/check",le="+Inf"}' in text
+    forbidden = [l for l in text.splitlines() if l.startswith('cslint_diagnostics_total{category="forbidden"}')]
+    assert forbidden and int(forbidden[0].split()[-1]) >= 1
+
+
+def test_access_log_is_json_without_the_text(start_server):
+    srv = start_server()
+    httpx.post(srv.url + "/v1/check", json={"text": "秘密内容不知道"})
+    srv.stop()
+    lines = [l for l in srv.output().splitlines() if l.startswith("{")]
+    import json as _json
+    entries = [_json.loads(l) for l in lines]
+    check = [e for e in entries if e["path"] == "/v1/check"]
+    assert check and check[0]["status"] == 200 and check[0]["diagnostics"] >= 1
+    assert "秘密" not in "\n".join(lines)

@@ -1,0 +1,104 @@
+"""Request metrics (Prometheus text format) and a structured access log, as one ASGI middleware.
+
+The access log is one JSON line per request on the `cslint.access` logger: method, path,
+status, duration and the number of diagnostics — never the checked text. Handlers report the
+diagnostics they produced in `request.state.diagnostics` (a Counter by category).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections import Counter
+
+BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
+
+access_log = logging.getLogger("cslint.access")
+
+
+def configure_access_log() -> None:
+    if not access_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.setLevel(logging.INFO)
+        access_log.propagate = False
+
+
+class Metrics:
+    """Counters of this worker process."""
+
+    def __init__(self) -> None:
+        self.requests: Counter[tuple[str, str, int]] = Counter()
+        self.latency_buckets: Counter[tuple[str, float]] = Counter()
+        self.latency_sum: Counter[str] = Counter()
+        self.latency_count: Counter[str] = Counter()
+        self.diagnostics: Counter[str] = Counter()
+
+    def observe(self, method: str, path: str, status: int, seconds: float, diagnostics: Counter | None) -> None:
+        self.requests[(method, path, status)] += 1
+        self.latency_sum[path] += seconds
+        self.latency_count[path] += 1
+        for bound in BUCKETS:
+            if seconds <= bound:
+                self.latency_buckets[(path, bound)] += 1
+        if diagnostics:
+            self.diagnostics.update(diagnostics)
+
+    def render(self) -> str:
+        lines = ["# HELP cslint_requests_total HTTP requests by method, path and status.",
+                 "# TYPE cslint_requests_total counter"]
+        for (method, path, status), n in sorted(self.requests.items()):
+            lines.append(f'cslint_requests_total{{method="{method}",path="{path}",status="{status}"}} {n}')
+        lines += ["# HELP cslint_request_duration_seconds Request latency.",
+                  "# TYPE cslint_request_duration_seconds histogram"]
+        for path in sorted(self.latency_count):
+            for bound in BUCKETS:
+                lines.append(f'cslint_request_duration_seconds_bucket{{path="{path}",le="{bound}"}} '
+                             f"{self.latency_buckets[(path, bound)]}")
+            lines.append(f'cslint_request_duration_seconds_bucket{{path="{path}",le="+Inf"}} {self.latency_count[path]}')
+            lines.append(f'cslint_request_duration_seconds_sum{{path="{path}"}} {self.latency_sum[path]:.6f}')
+            lines.append(f'cslint_request_duration_seconds_count{{path="{path}"}} {self.latency_count[path]}')
+        lines += ["# HELP cslint_diagnostics_total Diagnostics reported, by category.",
+                  "# TYPE cslint_diagnostics_total counter"]
+        for category, n in sorted(self.diagnostics.items()):
+            lines.append(f'cslint_diagnostics_total{{category="{category}"}} {n}')
+        return "\n".join(lines) + "\n"
+
+
+class Observe:
+    """ASGI middleware: times each request, counts it, writes the access-log line."""
+
+    def __init__(self, app, metrics: Metrics, known_paths: set[str]) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.known_paths = known_paths
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        scope.setdefault("state", {})
+
+        async def capture(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            seconds = time.perf_counter() - started
+            path = scope["path"] if scope["path"] in self.known_paths else "other"
+            found = scope["state"].get("diagnostics")
+            self.metrics.observe(scope["method"], path, status, seconds, found)
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(json.dumps({
+                    "method": scope["method"], "path": scope["path"], "status": status,
+                    "duration_ms": round(seconds * 1000, 3),
+                    "diagnostics": sum(found.values()) if found else 0,
+                }))
