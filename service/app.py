@@ -8,19 +8,23 @@ than a hop to the thread pool. No client input ever produces a 500: every error 
 """
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
+import signal
 from collections import Counter
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lint.checker import DEFAULT_MAX_CHARS, Checker
-from lint.errors import InputError
+from lint.errors import InputError, PackError
 from lint.model import Diagnostic
 from lint.packs import load_packs, packs_dirs
 from lint.selection import Selection
@@ -32,6 +36,7 @@ from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, Ch
                       ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
 
 DEFAULT_MAX_BODY = 64 * 1024
+reload_log = logging.getLogger("cslint.access")
 
 
 @dataclass
@@ -40,6 +45,9 @@ class Settings:
     packs_dirs: list[str] = field(default_factory=list)
     max_chars: int = DEFAULT_MAX_CHARS
     max_body: int = DEFAULT_MAX_BODY
+    api_keys: frozenset[str] = frozenset()  # empty: /v1 is open
+    admin_token: str | None = None  # None: /v1/admin/reload is refused
+    cors_origins: list[str] = field(default_factory=list)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -50,7 +58,27 @@ class Settings:
             packs_dirs=split("CSLINT_SERVE_PACKS_DIRS"),
             max_chars=int(os.environ.get("CSLINT_MAX_CHARS", DEFAULT_MAX_CHARS)),
             max_body=int(os.environ.get("CSLINT_MAX_BODY", DEFAULT_MAX_BODY)),
+            api_keys=frozenset(_api_keys_from_env()),
+            admin_token=os.environ.get("CSLINT_ADMIN_TOKEN") or None,
+            cors_origins=[o for o in os.environ.get("CSLINT_CORS_ORIGINS", "").split(",") if o],
         )
+
+
+def _api_keys_from_env() -> list[str]:
+    """CSLINT_API_KEYS (comma-separated) and/or CSLINT_API_KEYS_FILE (one key per line)."""
+    keys = [k.strip() for k in os.environ.get("CSLINT_API_KEYS", "").split(",") if k.strip()]
+    path = os.environ.get("CSLINT_API_KEYS_FILE")
+    if path:
+        with open(path, encoding="utf-8") as handle:
+            keys += [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    return keys
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.headers.get("x-api-key") or request.query_params.get("apiKey")
 
 
 class Engines:
@@ -97,14 +125,33 @@ def _error(status: int, error: str, detail: str) -> JSONResponse:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
+    async def reload() -> None:
+        """Build new engines from disk; on any PackError the live ones keep serving."""
+        app.state.engines = await asyncio.to_thread(Engines, settings)
+
+    async def reload_on_sighup() -> None:
+        try:
+            await reload()
+            reload_log.info(json.dumps({"event": "reload", "ok": True}))
+        except PackError as exc:
+            reload_log.error(json.dumps({"event": "reload", "ok": False, "error": str(exc)}, ensure_ascii=False))
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.engines = Engines(settings)  # before the server accepts requests
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(reload_on_sighup()))
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # no SIGHUP here (not the main thread, or not POSIX)
         yield
 
     app = FastAPI(title="cslint", version=_version(), lifespan=lifespan,
                   description="Phrase-compliance checks for Chinese customer-service replies.")
     app.add_middleware(BodySizeLimit, max_body=settings.max_body)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["authorization", "content-type", "x-api-key"])
     metrics = Metrics()
     app.add_middleware(Observe, metrics=metrics, known_paths={
         "/healthz", "/readyz", "/metrics", "/v1/check", "/v1/check/batch", "/v1/conversations/check",
@@ -122,11 +169,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        names = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        names = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                 405: "method_not_allowed", 413: "too_large", 422: "pack_rejected"}
         detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
         if exc.status_code == 400 and "parsing the body" in detail:
             detail = "the body could not be read as UTF-8 JSON"
         return _error(exc.status_code, names.get(exc.status_code, "error"), detail)
+
+    async def require_key(request: Request) -> None:
+        if settings.api_keys and _bearer(request) not in settings.api_keys:
+            raise HTTPException(401, "an API key is required: Authorization: Bearer <key>, X-API-Key or apiKey")
+
+    keyed = [Depends(require_key)]
+
+    @app.post("/v1/admin/reload", summary="reload packs from disk (admin token)", responses={
+        401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+    async def admin_reload(request: Request) -> dict:
+        if settings.admin_token is None:
+            raise HTTPException(403, "reload is disabled: set CSLINT_ADMIN_TOKEN to enable it")
+        if _bearer(request) != settings.admin_token:
+            raise HTTPException(401, "wrong or missing admin token")
+        try:
+            await reload()
+        except PackError as exc:
+            raise HTTPException(422, f"pack rejected, the live packs keep serving: {exc}") from None
+        engines = request.app.state.engines
+        return {"status": "reloaded", "packs": [{"id": p.id, "version": p.version} for p in engines.packs]}
 
     @app.get("/healthz", summary="liveness: answers without doing any work")
     async def healthz() -> dict:
@@ -143,7 +211,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def metrics_endpoint() -> PlainTextResponse:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
-    @app.post("/v1/check", response_model=CheckResponse, responses={
+    @app.post("/v1/check", dependencies=keyed, response_model=CheckResponse, responses={
         400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
     async def check(body: CheckRequest, request: Request) -> CheckResponse:
         checker, ref = request.app.state.engines.pick(body.pack)
@@ -160,7 +228,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return CheckResponse(diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics],
                              fixed=result.fixed if body.fix else None, pack=ref)
 
-    @app.post("/v1/check/batch", response_model=BatchResponse, responses={
+    @app.post("/v1/check/batch", dependencies=keyed, response_model=BatchResponse, responses={
         400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
     async def check_batch(body: BatchRequest, request: Request) -> BatchResponse:
         checker, ref = request.app.state.engines.pick(body.pack)
@@ -177,7 +245,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                        fixed=result.fixed))
         return BatchResponse(results=results, pack=ref)
 
-    @app.post("/v1/conversations/check", response_model=ConversationResponse, responses={
+    @app.post("/v1/conversations/check", dependencies=keyed, response_model=ConversationResponse, responses={
         400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
     async def conversations_check(body: ConversationRequest, request: Request) -> ConversationResponse:
         checker, ref = request.app.state.engines.pick(body.pack)
@@ -193,12 +261,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                     diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics]))
         return ConversationResponse(turns=turns, pack=ref)
 
-    @app.get("/v1/packs", response_model=list[PackInfo])
+    @app.get("/v1/packs", dependencies=keyed, response_model=list[PackInfo])
     async def packs(request: Request) -> list[PackInfo]:
         return [PackInfo(id=p.id, name=p.name, version=p.version, description=p.description,
                          extends=list(p.extends), rules=len(p.rules)) for p in request.app.state.engines.packs]
 
-    @app.get("/v1/rules", response_model=list[RuleInfo], responses={404: {"model": ErrorBody}})
+    @app.get("/v1/rules", dependencies=keyed, response_model=list[RuleInfo], responses={404: {"model": ErrorBody}})
     async def rules(request: Request, pack: str | None = None) -> list[RuleInfo]:
         checker, _ = request.app.state.engines.pick(pack)
         return [RuleInfo(id=r.id, pack=r.pack_id, category=r.category.value, severity=r.severity.value,

@@ -69,8 +69,8 @@ def start_server():
     """Start extra servers with their own options; each is stopped after the test."""
     started: list[Server] = []
 
-    def start(*args: str) -> Server:
-        srv = Server(*args)
+    def start(*args: str, env: dict | None = None) -> Server:
+        srv = Server(*args, env=env)
         started.append(srv)
         srv.wait_ready()
         return srv
