@@ -30,6 +30,7 @@ from lint.packs import load_packs, packs_dirs
 from lint.selection import Selection
 
 from .limits import BodySizeLimit
+from .lt_v2 import build_router
 from .observe import Metrics, Observe, configure_access_log
 from .conversation import check_conversation
 from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     metrics = Metrics()
     app.add_middleware(Observe, metrics=metrics, known_paths={
         "/healthz", "/readyz", "/metrics", "/v1/check", "/v1/check/batch", "/v1/conversations/check",
-        "/v1/packs", "/v1/rules"})
+        "/v1/packs", "/v1/rules", "/v2/check", "/v2/languages"})
     configure_access_log()
 
     @app.exception_handler(RequestValidationError)
@@ -196,6 +197,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engines = request.app.state.engines
         return {"status": "reloaded", "packs": [{"id": p.id, "version": p.version} for p in engines.packs]}
 
+    app.include_router(build_router(_version()), dependencies=keyed)
+
     @app.get("/healthz", summary="liveness: answers without doing any work")
     async def healthz() -> dict:
         return {"status": "ok"}
@@ -212,7 +215,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     @app.post("/v1/check", dependencies=keyed, response_model=CheckResponse, responses={
-        400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+        400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody},
+        422: {"model": ErrorBody}})
     async def check(body: CheckRequest, request: Request) -> CheckResponse:
         checker, ref = request.app.state.engines.pick(body.pack)
         selection = None
@@ -229,7 +233,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                              fixed=result.fixed if body.fix else None, pack=ref)
 
     @app.post("/v1/check/batch", dependencies=keyed, response_model=BatchResponse, responses={
-        400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+        400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody},
+        422: {"model": ErrorBody}})
     async def check_batch(body: BatchRequest, request: Request) -> BatchResponse:
         checker, ref = request.app.state.engines.pick(body.pack)
         results = []
@@ -246,7 +251,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return BatchResponse(results=results, pack=ref)
 
     @app.post("/v1/conversations/check", dependencies=keyed, response_model=ConversationResponse, responses={
-        400: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+        400: {"model": ErrorBody}, 401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 413: {"model": ErrorBody},
+        422: {"model": ErrorBody}})
     async def conversations_check(body: ConversationRequest, request: Request) -> ConversationResponse:
         checker, ref = request.app.state.engines.pick(body.pack)
         try:

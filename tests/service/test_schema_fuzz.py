@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, given, settings
 
 def test_no_server_errors_and_responses_match_the_schema(server):
     schema = schemathesis.openapi.from_url(server.url + "/openapi.json")
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # /v2 is LanguageTool's form API, documented by LanguageTool rather than by our schema; the
+    # real LT clients test it (test_lt_v2.py).
+    operations = [op for op in (r.ok() for r in schema.get_all_operations()) if not op.path.startswith("/v2/")]
     assert len(operations) >= 7
     statuses: set[int] = set()
     for operation in operations:

@@ -1,0 +1,180 @@
+"""LanguageTool-compatible API (/v2/languages, /v2/check), so existing LT clients work unchanged.
+
+Offsets and lengths are UTF-16 code units, as LanguageTool (Java) sends them. Parameters come
+form-encoded (or in the query string), parsed here from the raw body so no multipart library is
+needed.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from lint.errors import InputError
+from lint.model import Diagnostic, Severity
+from lint.selection import Selection
+
+from .schemas import ErrorBody
+
+LANGUAGES = [
+    {"name": "Chinese", "code": "zh", "longCode": "zh-CN"},
+    {"name": "Chinese (Taiwan)", "code": "zh", "longCode": "zh-TW"},
+    {"name": "Chinese (Hong Kong)", "code": "zh", "longCode": "zh-HK"},
+]
+CATEGORY_NAMES = {"forbidden": "服务禁语", "tone": "语气", "jargon": "术语", "filler": "口头禅与方言",
+                  "honorific": "尊称", "courtesy": "文明用语"}
+ISSUE_TYPES = {"forbidden": "style", "tone": "style", "jargon": "terminology", "filler": "style",
+               "honorific": "style", "courtesy": "style"}
+CONTEXT_CHARS = 40  # characters of context on each side of a match
+
+
+def _params(request: Request, body: bytes) -> dict[str, list[str]]:
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    content_type = request.headers.get("content-type", "")
+    if body and "application/x-www-form-urlencoded" in content_type:
+        try:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise HTTPException(400, "the form body is not valid UTF-8") from None
+        for key, values in form.items():
+            params.setdefault(key, []).extend(values)
+    return params
+
+
+def _one(params: dict[str, list[str]], key: str) -> str | None:
+    values = params.get(key)
+    return values[0] if values else None
+
+
+def _list(params: dict[str, list[str]], key: str) -> list[str]:
+    value = _one(params, key)
+    return [v.strip() for v in value.split(",") if v.strip()] if value else []
+
+
+def _text_from_data(data: str) -> tuple[str, list[int], str]:
+    """The text to check from LT's annotated `data`, and for each of its characters the
+    position in the full document (text parts and markup) it came from."""
+    try:
+        annotation = json.loads(data)["annotation"]
+        assert isinstance(annotation, list)
+    except (ValueError, KeyError, TypeError, AssertionError):
+        raise HTTPException(400, "Invalid 'data' parameter: expected {\"annotation\": [...]}") from None
+    text, where, doc, pos = [], [], [], 0
+    for part in annotation:
+        if not isinstance(part, dict):
+            raise HTTPException(400, "Invalid 'data' parameter: every annotation item is an object")
+        if isinstance(part.get("text"), str):
+            text.append(part["text"])
+            doc.append(part["text"])
+            where.extend(range(pos, pos + len(part["text"])))
+            pos += len(part["text"])
+        elif isinstance(part.get("markup"), str):
+            shown = part.get("interpretAs") if isinstance(part.get("interpretAs"), str) else ""
+            text.append(shown)
+            doc.append(part["markup"])
+            where.extend([pos] * len(shown))
+            pos += len(part["markup"])
+        else:
+            raise HTTPException(400, "Invalid 'data' parameter: an item needs 'text' or 'markup'")
+    where.append(pos)
+    return "".join(text), where, "".join(doc)
+
+
+def _utf16(text: str) -> list[int]:
+    prefix = [0]
+    for ch in text:
+        prefix.append(prefix[-1] + (2 if ord(ch) >= 0x10000 else 1))
+    return prefix
+
+
+def _match(diag: Diagnostic, text: str, to_doc: list[int] | None, doc16: list[int], sentence_of) -> dict:
+    start, end = diag.start, diag.end
+    doc_start = to_doc[start] if to_doc else start
+    doc_end = (to_doc[end - 1] + 1 if end > start else to_doc[start]) if to_doc else end
+    c0 = max(0, start - CONTEXT_CHARS)
+    c1 = min(len(text), end + CONTEXT_CHARS)
+    context16 = _utf16(text[c0:c1])
+    return {
+        "message": diag.message,
+        "shortMessage": CATEGORY_NAMES[diag.category.value],
+        "replacements": [{"value": s.text} for s in diag.suggestions],
+        "offset": doc16[doc_start],
+        "length": doc16[doc_end] - doc16[doc_start],
+        "context": {"text": text[c0:c1], "offset": context16[start - c0], "length": context16[end - c0] - context16[start - c0]},
+        "sentence": sentence_of(start),
+        "type": {"typeName": "Other"},
+        "rule": {
+            "id": diag.rule_id,
+            "description": diag.message,
+            "issueType": ISSUE_TYPES[diag.category.value],
+            "category": {"id": diag.category.value, "name": CATEGORY_NAMES[diag.category.value]},
+        },
+        "ignoreForIncompleteSentence": False,
+        "contextForSureMatch": 0,
+    }
+
+
+def _sentences(text: str):
+    marks = [i for i, ch in enumerate(text) if ch in "。！？!?\n"]
+
+    def sentence_of(pos: int) -> str:
+        start = max([m + 1 for m in marks if m < pos], default=0)
+        end = min([m + 1 for m in marks if m >= pos], default=len(text))
+        return text[start:end].strip()
+
+    return sentence_of
+
+
+def build_router(version: str) -> APIRouter:
+    router = APIRouter()
+
+    errors = {status: {"model": ErrorBody} for status in (400, 401, 413, 422)}
+
+    @router.get("/v2/languages", summary="languages (LanguageTool API)", responses=errors)
+    async def languages() -> list[dict]:
+        return LANGUAGES
+
+    @router.api_route("/v2/check", methods=["GET", "POST"], summary="check text (LanguageTool API)", responses=errors)
+    async def check(request: Request) -> JSONResponse:
+        params = _params(request, await request.body())
+        texts, datas = params.get("text", []), params.get("data", [])
+        if not texts and not datas:
+            raise HTTPException(400, "Missing 'text' or 'data' parameter")
+        if len(texts) + len(datas) > 1:
+            raise HTTPException(400, "Set only 'text' or 'data', not both")
+        language = _one(params, "language") or "auto"
+        if language != "auto" and not language.lower().startswith("zh"):
+            raise HTTPException(400, f"'{language}' is not a language supported by this server (zh-CN, zh-TW, zh-HK)")
+        enabled_rules, enabled_categories = _list(params, "enabledRules"), _list(params, "enabledCategories")
+        enabled_only = (_one(params, "enabledOnly") or "false").lower() == "true"
+        if enabled_only and not (enabled_rules or enabled_categories):
+            raise HTTPException(400, "You cannot specify 'enabledOnly' without enabledRules or enabledCategories")
+        if texts:
+            text, to_doc, document = texts[0], None, texts[0]
+        else:
+            text, to_doc, document = _text_from_data(datas[0])
+        selection = Selection.of(enabled_rules=enabled_rules, disabled_rules=_list(params, "disabledRules"),
+                                 enabled_categories=enabled_categories,
+                                 disabled_categories=_list(params, "disabledCategories"), enabled_only=enabled_only)
+        engines = request.app.state.engines
+        try:
+            result = engines.combined.check(text, "chat", "middle", None if selection.is_default else selection)
+        except InputError as exc:
+            raise HTTPException(413, str(exc)) from None
+        diagnostics = [d for d in result.diagnostics if d.start < d.end]  # LT clients expect spans
+        if (_one(params, "level") or "default") == "default":
+            diagnostics = [d for d in diagnostics if d.severity is not Severity.INFO]
+        doc16 = _utf16(document)
+        sentence_of = _sentences(text)
+        code = {"zh-tw": "zh-TW", "zh-hk": "zh-HK"}.get(language.lower(), "zh-CN")
+        return JSONResponse({
+            "software": {"name": "cslint", "version": version, "buildDate": "", "apiVersion": 1,
+                         "premium": False, "status": ""},
+            "language": {"name": "Chinese", "code": code,
+                         "detectedLanguage": {"name": "Chinese", "code": code, "confidence": 1.0}},
+            "matches": [_match(d, text, to_doc, doc16, sentence_of) for d in diagnostics],
+        })
+
+    return router

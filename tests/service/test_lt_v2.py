@@ -1,0 +1,80 @@
+"""LanguageTool API compatibility: raw form posts, and the unmodified PyPI clients."""
+from __future__ import annotations
+
+import json
+
+import httpx
+import language_tool_python
+import pylanguagetool.api
+import pytest
+
+TEXT = "😅您好，这个我不知道"
+
+
+def test_languages(client):
+    codes = {l["longCode"] for l in client.get("/v2/languages").json()}
+    assert {"zh-CN", "zh-TW", "zh-HK"} <= codes
+
+
+def test_check_form_encoded_with_utf16_offsets(client):
+    body = client.post("/v2/check", data={"text": TEXT, "language": "zh-CN"}).json()
+    assert body["software"]["name"] == "cslint" and body["language"]["code"] == "zh-CN"
+    (match,) = [m for m in body["matches"] if m["rule"]["id"] == "declares-ignorance"]
+    utf16 = TEXT.encode("utf-16-le")
+    assert utf16[2 * match["offset"]:2 * (match["offset"] + match["length"])].decode("utf-16-le") == "不知道"
+    assert match["rule"]["category"] == {"id": "forbidden", "name": "服务禁语"}
+    ctx = match["context"]
+    assert ctx["text"].encode("utf-16-le")[2 * ctx["offset"]:2 * (ctx["offset"] + ctx["length"])].decode("utf-16-le") == "不知道"
+    assert match["replacements"][0]["value"] and match["sentence"]
+
+
+def test_query_string_and_rule_selection(client):
+    only = client.get("/v2/check", params={"text": "你好，我不知道", "language": "auto",
+                                           "enabledRules": "ni-instead-of-nin", "enabledOnly": "true"}).json()
+    assert {m["rule"]["id"] for m in only["matches"]} == {"ni-instead-of-nin"}
+    no_forbidden = client.post("/v2/check", data={"text": "你好，我不知道", "language": "zh-CN",
+                                                  "disabledCategories": "forbidden"}).json()
+    assert "declares-ignorance" not in {m["rule"]["id"] for m in no_forbidden["matches"]}
+
+
+def test_data_markup_keeps_document_offsets(client):
+    data = {"annotation": [{"markup": "<p>"}, {"text": "这个我不知道"}, {"markup": "</p>"}]}
+    body = client.post("/v2/check", data={"data": json.dumps(data), "language": "zh-CN"}).json()
+    (match,) = [m for m in body["matches"] if m["rule"]["id"] == "declares-ignorance"]
+    document = "<p>这个我不知道</p>"
+    assert document[match["offset"]:match["offset"] + match["length"]] == "不知道"
+
+
+@pytest.mark.parametrize("data,reason", [
+    ({"language": "zh-CN"}, "Missing 'text' or 'data'"),
+    ({"text": "好", "data": "{}", "language": "zh-CN"}, "not both"),
+    ({"text": "好", "enabledOnly": "true", "language": "zh-CN"}, "enabledOnly"),
+    ({"data": "not json", "language": "zh-CN"}, "Invalid 'data'"),
+])
+def test_lt_400_reasons(client, data, reason):
+    response = client.post("/v2/check", data=data)
+    assert response.status_code == 400 and reason in response.json()["detail"]
+
+
+def test_language_tool_python_client(server):
+    tool = language_tool_python.LanguageTool("zh-CN", remote_server=server.url)
+    try:
+        matches = tool.check("你好，這個我不知道")
+        assert {"ni-instead-of-nin", "declares-ignorance"} <= {m.rule_id for m in matches}
+        (ignorance,) = [m for m in matches if m.rule_id == "declares-ignorance"]
+        assert (ignorance.offset, ignorance.error_length) == (6, 3)
+        assert tool.correct("你好，订单已发货").startswith("您好")
+        text = "👍🏽這個我不知道"
+        emoji = [m for m in tool.check(text) if m.rule_id == "declares-ignorance"]
+        # we send UTF-16 offsets (the emoji are 4 units); the client turns them into code points
+        assert emoji and text[emoji[0].offset:emoji[0].offset + emoji[0].error_length] == "不知道"
+    finally:
+        tool.close()
+
+
+def test_pylanguagetool_client(server):
+    result = pylanguagetool.api.check("這不歸我管，你找別人吧", api_url=server.url + "/v2/", lang="zh-CN")
+    rules = {m["rule"]["id"] for m in result["matches"]}
+    assert {"refuses-ownership", "ni-instead-of-nin"} <= rules
+    (own,) = [m for m in result["matches"] if m["rule"]["id"] == "refuses-ownership" and m["offset"] == 1]
+    assert own["replacements"][0]["value"].startswith("這個問題我幫您")
