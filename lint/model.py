@@ -5,7 +5,7 @@ exclusive, so `text[start:end]` is the flagged phrase whatever normalisation hap
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -154,5 +154,4 @@ class Result:
     text: str
     diagnostics: tuple[Diagnostic, ...]
     fixed: str
-    script: str = "simplified"  # "simplified" or "traditional": the script suggestions come back in
-    extra: dict[str, Any] = field(default_factory=dict)
+    script: str = "simplified"  # "simplified", "traditional-tw" or "traditional-hk": suggestions' script

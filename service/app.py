@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import os
 import signal
 from collections import Counter
@@ -31,13 +30,13 @@ from lint.selection import Selection
 
 from .limits import BodySizeLimit
 from .lt_v2 import build_router
-from .observe import Metrics, Observe, configure_access_log
+from .observe import Metrics, Observe, access_log, configure_access_log
 from .conversation import check_conversation
 from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
                       ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
+from .utf16 import utf16_offsets
 
 DEFAULT_MAX_BODY = 64 * 1024
-reload_log = logging.getLogger("cslint.access")
 
 
 @dataclass
@@ -104,16 +103,6 @@ class Engines:
         return self.by_id[pack]
 
 
-def utf16_offsets(text: str):
-    """A function mapping a code-point offset of `text` to UTF-16 code units."""
-    if text.isascii() or all(ord(c) < 0x10000 for c in text):
-        return lambda i: i
-    prefix = [0]
-    for ch in text:
-        prefix.append(prefix[-1] + (2 if ord(ch) >= 0x10000 else 1))
-    return prefix.__getitem__
-
-
 def diagnostic_out(diag: Diagnostic, to16) -> DiagnosticOut:
     data = diag.to_dict()
     return DiagnosticOut(**data, utf16_start=to16(diag.start), utf16_end=to16(diag.end))
@@ -133,9 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def reload_on_sighup() -> None:
         try:
             await reload()
-            reload_log.info(json.dumps({"event": "reload", "ok": True}))
+            access_log.info(json.dumps({"event": "reload", "ok": True}))
         except PackError as exc:
-            reload_log.error(json.dumps({"event": "reload", "ok": False, "error": str(exc)}, ensure_ascii=False))
+            access_log.error(json.dumps({"event": "reload", "ok": False, "error": str(exc)}, ensure_ascii=False))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

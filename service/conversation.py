@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from lint.checker import Checker
 from lint.fix import apply_fixes
-from lint.model import Category, Result
+from lint.model import Category
 from lint.normalize import fold
 
 

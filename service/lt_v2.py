@@ -6,6 +6,7 @@ needed.
 """
 from __future__ import annotations
 
+import bisect
 import json
 from urllib.parse import parse_qs
 
@@ -17,6 +18,7 @@ from lint.model import Diagnostic, Severity
 from lint.selection import Selection
 
 from .schemas import ErrorBody
+from .utf16 import utf16_prefix
 
 LANGUAGES = [
     {"name": "Chinese", "code": "zh", "longCode": "zh-CN"},
@@ -82,20 +84,13 @@ def _text_from_data(data: str) -> tuple[str, list[int], str]:
     return "".join(text), where, "".join(doc)
 
 
-def _utf16(text: str) -> list[int]:
-    prefix = [0]
-    for ch in text:
-        prefix.append(prefix[-1] + (2 if ord(ch) >= 0x10000 else 1))
-    return prefix
-
-
 def _match(diag: Diagnostic, text: str, to_doc: list[int] | None, doc16: list[int], sentence_of) -> dict:
     start, end = diag.start, diag.end
     doc_start = to_doc[start] if to_doc else start
     doc_end = (to_doc[end - 1] + 1 if end > start else to_doc[start]) if to_doc else end
     c0 = max(0, start - CONTEXT_CHARS)
     c1 = min(len(text), end + CONTEXT_CHARS)
-    context16 = _utf16(text[c0:c1])
+    context16 = utf16_prefix(text[c0:c1])
     return {
         "message": diag.message,
         "shortMessage": CATEGORY_NAMES[diag.category.value],
@@ -117,11 +112,13 @@ def _match(diag: Diagnostic, text: str, to_doc: list[int] | None, doc16: list[in
 
 
 def _sentences(text: str):
+    """A function giving the sentence around a code-point offset (bisect over sentence marks)."""
     marks = [i for i, ch in enumerate(text) if ch in "。！？!?\n"]
 
     def sentence_of(pos: int) -> str:
-        start = max([m + 1 for m in marks if m < pos], default=0)
-        end = min([m + 1 for m in marks if m >= pos], default=len(text))
+        k = bisect.bisect_left(marks, pos)  # marks before pos: marks[:k]
+        start = marks[k - 1] + 1 if k else 0
+        end = marks[k] + 1 if k < len(marks) else len(text)
         return text[start:end].strip()
 
     return sentence_of
@@ -166,7 +163,7 @@ def build_router(version: str) -> APIRouter:
         diagnostics = [d for d in result.diagnostics if d.start < d.end]  # LT clients expect spans
         if (_one(params, "level") or "default") == "default":
             diagnostics = [d for d in diagnostics if d.severity is not Severity.INFO]
-        doc16 = _utf16(document)
+        doc16 = utf16_prefix(document)
         sentence_of = _sentences(text)
         code = {"zh-tw": "zh-TW", "zh-hk": "zh-HK"}.get(language.lower(), "zh-CN")
         return JSONResponse({

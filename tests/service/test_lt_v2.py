@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import language_tool_python
 import pylanguagetool.api
 import pytest

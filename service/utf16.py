@@ -1,0 +1,19 @@
+"""Code-point offsets -> UTF-16 code units (what JavaScript and LanguageTool clients count)."""
+from __future__ import annotations
+
+from typing import Callable
+
+
+def utf16_prefix(text: str) -> list[int]:
+    """prefix[i] = UTF-16 length of text[:i]."""
+    prefix = [0]
+    for ch in text:
+        prefix.append(prefix[-1] + (2 if ord(ch) >= 0x10000 else 1))
+    return prefix
+
+
+def utf16_offsets(text: str) -> Callable[[int], int]:
+    """A function mapping a code-point offset of `text` to UTF-16 code units."""
+    if all(ord(c) < 0x10000 for c in text):
+        return lambda i: i
+    return utf16_prefix(text).__getitem__
