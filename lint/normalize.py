@@ -29,9 +29,11 @@ _OPENCC_DICT_DIR = Path(opencc.__file__).parent / "dictionary"
 _NOISE_PUNCT = "*.·‧•-_~/|\\+#…'\"`^=⋯"
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Whitespace other than a line break (which ends a clause: email paragraphs, merged chat
-# messages), control characters, zero-width characters and the punctuation above.
-_NOISE_CLASS = "[^\\S\\n\\r]|[" + re.escape(_NOISE_PUNCT + _ZERO_WIDTH) + "\\x00-\\x09\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]"
-NOISE_RE = re.compile(f"(?:{_NOISE_CLASS})+")
+# messages); every whitespace character is below U+3001.
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in "\n\r")
+_CONTROLS = "".join(map(chr, (*range(0x00, 0x20), *range(0x7F, 0xA0)))).replace("\n", "").replace("\r", "")
+# One character class (not an alternation): the scan runs at C speed.
+NOISE_RE = re.compile("[" + re.escape("".join(sorted(set(_SPACES + _CONTROLS + _NOISE_PUNCT + _ZERO_WIDTH)))) + "]+")
 
 
 def _read_opencc_chars(name: str) -> dict[str, str]:
@@ -115,35 +117,18 @@ def fold_term(term: str) -> str:
     return NOISE_RE.sub("", fold(term))
 
 
-@lru_cache(maxsize=1)
-def compact_table() -> dict[int, int | None]:
-    """`fold_table` that also deletes noise: the compact view in a single translate."""
-    table: dict[int, int | None] = dict(fold_table())
-    for code in range(0x10000):
-        target = table.get(code, code)
-        if NOISE_RE.fullmatch(chr(target)):
-            table[code] = None
-    return table
-
-
 class NormalizedText:
-    """The original text, its compact view, and (built on first use) the folded view and the
-    compact -> original offset map. Most replies have no hit and never need either."""
+    """The original text, its folded and compact views, and (built on first use) the
+    compact -> original offset map. Most replies have no hit and never need it."""
 
-    __slots__ = ("original", "compact", "_folded", "_run_at", "_removed")
+    __slots__ = ("original", "compact", "folded", "_run_at", "_removed")
 
-    def __init__(self, original: str, compact: str) -> None:
+    def __init__(self, original: str, compact: str, folded: str) -> None:
         self.original = original
         self.compact = compact
-        self._folded: str | None = None
+        self.folded = folded
         self._run_at: list[int] | None = None
         self._removed: list[int] = []
-
-    @property
-    def folded(self) -> str:
-        if self._folded is None:
-            self._folded = fold(self.original)
-        return self._folded
 
     def _build_map(self) -> None:
         run_at: list[int] = []
@@ -174,7 +159,11 @@ class NormalizedText:
 
 
 def normalize(text: str) -> NormalizedText:
-    return NormalizedText(text, _fix_phrases(text, text.translate(compact_table())))
+    folded = fold(text)
+    compact = NOISE_RE.sub("", folded)
+    if len(compact) != len(folded):  # noise was removed: a fix-up may now apply across it (复 盖)
+        compact = _fix_phrases(text, compact)
+    return NormalizedText(text, compact, folded)
 
 
 # --- script of the input ----------------------------------------------------------------------
@@ -182,6 +171,11 @@ def normalize(text: str) -> NormalizedText:
 @lru_cache(maxsize=1)
 def _t2s_table() -> dict[int, int]:
     return {ord(k): ord(v) for k, v in t2s_chars().items()}
+
+
+@lru_cache(maxsize=1)
+def _traditional_only() -> frozenset[str]:
+    return frozenset(t2s_chars())
 
 
 _HK_MARKERS = set("咗喺嘅唔冇嚟睇哋佢咁嘢")
@@ -192,7 +186,7 @@ def detect_script(text: str) -> str:
 
     Only characters whose form differs between the scripts count; shared characters say nothing.
     """
-    if text.translate(_t2s_table()) == text:  # no Traditional-only character at all (C speed)
+    if _traditional_only().isdisjoint(text):  # no Traditional-only character at all (C speed)
         return "simplified"
     t2s = t2s_chars()
     s2t = s2t_chars()

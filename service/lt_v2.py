@@ -18,7 +18,7 @@ from lint.model import Diagnostic, Severity
 from lint.selection import Selection
 
 from .schemas import ErrorBody
-from .utf16 import utf16_prefix
+from .utf16 import utf16_offsets
 
 LANGUAGES = [
     {"name": "Chinese", "code": "zh", "longCode": "zh-CN"},
@@ -81,23 +81,29 @@ def _text_from_data(data: str) -> tuple[str, list[int], str]:
         else:
             raise HTTPException(400, "Invalid 'data' parameter: an item needs 'text' or 'markup'")
     where.append(pos)
-    return "".join(text), where, "".join(doc)
+    document = "".join(doc)
+    try:
+        document.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise HTTPException(400, f"Invalid 'data' parameter: a lone UTF-16 surrogate at character {exc.start}") from None
+    return "".join(text), where, document
 
 
-def _match(diag: Diagnostic, text: str, to_doc: list[int] | None, doc16: list[int], sentence_of) -> dict:
+def _match(diag: Diagnostic, text: str, to_doc: list[int] | None, doc16, sentence_of) -> dict:
     start, end = diag.start, diag.end
     doc_start = to_doc[start] if to_doc else start
     doc_end = (to_doc[end - 1] + 1 if end > start else to_doc[start]) if to_doc else end
     c0 = max(0, start - CONTEXT_CHARS)
     c1 = min(len(text), end + CONTEXT_CHARS)
-    context16 = utf16_prefix(text[c0:c1])
+    context16 = utf16_offsets(text[c0:c1])
     return {
         "message": diag.message,
         "shortMessage": CATEGORY_NAMES[diag.category.value],
         "replacements": [{"value": s.text} for s in diag.suggestions],
-        "offset": doc16[doc_start],
-        "length": doc16[doc_end] - doc16[doc_start],
-        "context": {"text": text[c0:c1], "offset": context16[start - c0], "length": context16[end - c0] - context16[start - c0]},
+        "offset": doc16(doc_start),
+        "length": doc16(doc_end) - doc16(doc_start),
+        "context": {"text": text[c0:c1], "offset": context16(start - c0),
+                    "length": context16(end - c0) - context16(start - c0)},
         "sentence": sentence_of(start),
         "type": {"typeName": "Other"},
         "rule": {
@@ -124,7 +130,49 @@ def _sentences(text: str):
     return sentence_of
 
 
-def build_router(version: str) -> APIRouter:
+async def lt_check(request: Request) -> JSONResponse:
+    """POST/GET /v2/check, the way LanguageTool answers it."""
+    params = _params(request, await request.body())
+    texts, datas = params.get("text", []), params.get("data", [])
+    if not texts and not datas:
+        raise HTTPException(400, "Missing 'text' or 'data' parameter")
+    if len(texts) + len(datas) > 1:
+        raise HTTPException(400, "Set only 'text' or 'data', not both")
+    language = _one(params, "language") or "auto"
+    if language != "auto" and not language.lower().startswith("zh"):
+        raise HTTPException(400, f"'{language}' is not a language supported by this server (zh-CN, zh-TW, zh-HK)")
+    enabled_rules, enabled_categories = _list(params, "enabledRules"), _list(params, "enabledCategories")
+    enabled_only = (_one(params, "enabledOnly") or "false").lower() == "true"
+    if enabled_only and not (enabled_rules or enabled_categories):
+        raise HTTPException(400, "You cannot specify 'enabledOnly' without enabledRules or enabledCategories")
+    if texts:
+        text, to_doc, document = texts[0], None, texts[0]
+    else:
+        text, to_doc, document = _text_from_data(datas[0])
+    selection = Selection.of(enabled_rules=enabled_rules, disabled_rules=_list(params, "disabledRules"),
+                             enabled_categories=enabled_categories,
+                             disabled_categories=_list(params, "disabledCategories"), enabled_only=enabled_only)
+    engines = request.app.state.engines
+    try:
+        result = engines.combined.check(text, "chat", "middle", None if selection.is_default else selection)
+    except InputError as exc:
+        raise HTTPException(413, str(exc)) from None
+    diagnostics = [d for d in result.diagnostics if d.start < d.end]  # LT clients expect spans
+    if (_one(params, "level") or "default") == "default":
+        diagnostics = [d for d in diagnostics if d.severity is not Severity.INFO]
+    doc16 = utf16_offsets(document)
+    sentence_of = _sentences(text)
+    code = {"zh-tw": "zh-TW", "zh-hk": "zh-HK"}.get(language.lower(), "zh-CN")
+    return JSONResponse({
+        "software": {"name": "cslint", "version": request.app.version, "buildDate": "", "apiVersion": 1,
+                     "premium": False, "status": ""},
+        "language": {"name": "Chinese", "code": code,
+                     "detectedLanguage": {"name": "Chinese", "code": code, "confidence": 1.0}},
+        "matches": [_match(d, text, to_doc, doc16, sentence_of) for d in diagnostics],
+    })
+
+
+def build_router() -> APIRouter:
     router = APIRouter()
 
     errors = {status: {"model": ErrorBody} for status in (400, 401, 413, 422)}
@@ -133,45 +181,6 @@ def build_router(version: str) -> APIRouter:
     async def languages() -> list[dict]:
         return LANGUAGES
 
-    @router.api_route("/v2/check", methods=["GET", "POST"], summary="check text (LanguageTool API)", responses=errors)
-    async def check(request: Request) -> JSONResponse:
-        params = _params(request, await request.body())
-        texts, datas = params.get("text", []), params.get("data", [])
-        if not texts and not datas:
-            raise HTTPException(400, "Missing 'text' or 'data' parameter")
-        if len(texts) + len(datas) > 1:
-            raise HTTPException(400, "Set only 'text' or 'data', not both")
-        language = _one(params, "language") or "auto"
-        if language != "auto" and not language.lower().startswith("zh"):
-            raise HTTPException(400, f"'{language}' is not a language supported by this server (zh-CN, zh-TW, zh-HK)")
-        enabled_rules, enabled_categories = _list(params, "enabledRules"), _list(params, "enabledCategories")
-        enabled_only = (_one(params, "enabledOnly") or "false").lower() == "true"
-        if enabled_only and not (enabled_rules or enabled_categories):
-            raise HTTPException(400, "You cannot specify 'enabledOnly' without enabledRules or enabledCategories")
-        if texts:
-            text, to_doc, document = texts[0], None, texts[0]
-        else:
-            text, to_doc, document = _text_from_data(datas[0])
-        selection = Selection.of(enabled_rules=enabled_rules, disabled_rules=_list(params, "disabledRules"),
-                                 enabled_categories=enabled_categories,
-                                 disabled_categories=_list(params, "disabledCategories"), enabled_only=enabled_only)
-        engines = request.app.state.engines
-        try:
-            result = engines.combined.check(text, "chat", "middle", None if selection.is_default else selection)
-        except InputError as exc:
-            raise HTTPException(413, str(exc)) from None
-        diagnostics = [d for d in result.diagnostics if d.start < d.end]  # LT clients expect spans
-        if (_one(params, "level") or "default") == "default":
-            diagnostics = [d for d in diagnostics if d.severity is not Severity.INFO]
-        doc16 = utf16_prefix(document)
-        sentence_of = _sentences(text)
-        code = {"zh-tw": "zh-TW", "zh-hk": "zh-HK"}.get(language.lower(), "zh-CN")
-        return JSONResponse({
-            "software": {"name": "cslint", "version": version, "buildDate": "", "apiVersion": 1,
-                         "premium": False, "status": ""},
-            "language": {"name": "Chinese", "code": code,
-                         "detectedLanguage": {"name": "Chinese", "code": code, "confidence": 1.0}},
-            "matches": [_match(d, text, to_doc, doc16, sentence_of) for d in diagnostics],
-        })
-
+    router.add_api_route("/v2/check", lt_check, methods=["GET", "POST"], summary="check text (LanguageTool API)",
+                         responses=errors)
     return router

@@ -14,6 +14,6 @@ def utf16_prefix(text: str) -> list[int]:
 
 def utf16_offsets(text: str) -> Callable[[int], int]:
     """A function mapping a code-point offset of `text` to UTF-16 code units."""
-    if all(ord(c) < 0x10000 for c in text):
+    if not text or max(text) < "\U00010000":  # no astral character (emoji...): the offsets agree
         return lambda i: i
     return utf16_prefix(text).__getitem__

@@ -39,6 +39,11 @@ def test_api_keys_and_cors(start_server):
     assert httpx.post(srv.url + "/v1/check", json={"text": "好"}, headers={"Authorization": "Bearer k2"}).status_code == 200
     assert httpx.post(srv.url + "/v1/check", json={"text": "好"}, headers={"X-API-Key": "k1"}).status_code == 200
     assert httpx.get(srv.url + "/healthz").status_code == 200  # probes need no key
+    refused = httpx.post(srv.url + "/v2/check", data={"text": "好", "language": "zh-CN"})
+    assert refused.status_code == 401 and refused.json()["error"] == "unauthorized"
+    assert httpx.post(srv.url + "/v2/check?apiKey=k1", data={"text": "好", "language": "zh-CN"}).status_code == 200
+    assert httpx.get(srv.url + "/v1/packs", headers={"X-API-Key": "wrong"}).status_code == 401
+    assert httpx.post(srv.url + "/v1/check/batch", json={"items": []}, headers={"X-API-Key": "k2"}).status_code == 200
     preflight = httpx.options(srv.url + "/v1/check", headers={
         "Origin": "https://chat.example", "Access-Control-Request-Method": "POST"})
     assert preflight.headers.get("access-control-allow-origin") == "https://chat.example"

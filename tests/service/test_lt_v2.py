@@ -49,6 +49,7 @@ def test_data_markup_keeps_document_offsets(client):
     ({"text": "好", "data": "{}", "language": "zh-CN"}, "not both"),
     ({"text": "好", "enabledOnly": "true", "language": "zh-CN"}, "enabledOnly"),
     ({"data": "not json", "language": "zh-CN"}, "Invalid 'data'"),
+    ({"data": '{"annotation": [{"text": "\\ud800不知道"}]}', "language": "zh-CN"}, "lone UTF-16 surrogate"),
 ])
 def test_lt_400_reasons(client, data, reason):
     response = client.post("/v2/check", data=data)

@@ -56,7 +56,10 @@ def test_packs_and_rules(client):
 @pytest.mark.parametrize("request_kwargs,status,error", [
     ({"content": b"{not json", "headers": {"content-type": "application/json"}}, 400, "malformed_json"),
     ({"content": b'{"text": "\xff\xfe"}', "headers": {"content-type": "application/json"}}, 400, None),
+    ({"content": b'{"text": "a\\ud800b"}', "headers": {"content-type": "application/json"}}, 400, "malformed_json"),
+    ({"content": b"[1, 2]", "headers": {"content-type": "application/json"}}, 422, "invalid_field"),
     ({"json": {"text": 3}}, 422, "invalid_field"),
+    ({"json": {"text": "好", "colour": "red"}}, 422, "invalid_field"),
     ({"json": {"text": "好", "channel": "phone"}}, 422, "invalid_field"),
     ({"json": {"text": "好", "pack": "nope"}}, 404, "not_found"),
     ({"json": {"text": "好" * 600}}, 413, "too_large"),
@@ -69,6 +72,16 @@ def test_client_errors_are_json_never_500(client, request_kwargs, status, error)
     assert set(body) == {"error", "detail"} and body["detail"]
     if error:
         assert body["error"] == error
+
+
+@pytest.mark.parametrize("path,body", [
+    ("/v1/check", b'{"text": "\\ud800\u4e0d\u77e5\u9053"}'),
+    ("/v1/check/batch", b'{"items": [{"text": "\\ud800\u4e0d\u77e5\u9053"}]}'),
+    ("/v1/conversations/check", b'{"turns": [{"role": "agent", "text": "\\udfff\u4e0d\u77e5\u9053"}]}'),
+])
+def test_lone_surrogates_are_a_400_not_a_500(client, path, body):
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"] == "malformed_json", response.text
 
 
 def test_text_limit_is_named_in_the_message(client):

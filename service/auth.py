@@ -1,0 +1,48 @@
+"""API keys for /v1 and /v2, as a pure ASGI middleware installed only when keys are configured.
+
+A middleware (not a FastAPI dependency) because the check endpoints sit in a chat tool's send
+path: with no keys configured it costs nothing at all, and with keys it is one header lookup.
+Probes (/healthz, /readyz, /metrics), the docs, and /v1/admin/* (which has its own token) are
+not guarded here. CORS pre-flight requests carry no credentials, so this middleware sits inside
+the CORS one.
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs
+
+GUARDED_PREFIXES = ("/v1/", "/v2/")
+UNGUARDED_PREFIXES = ("/v1/admin/",)
+MESSAGE = "an API key is required: Authorization: Bearer <key>, X-API-Key or apiKey"
+
+
+def presented_key(headers: list[tuple[bytes, bytes]], query_string: bytes) -> str | None:
+    """The key a client sent: `Authorization: Bearer`, `X-API-Key`, or the `apiKey` query parameter."""
+    for name, value in headers:
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            return value[7:].strip().decode("latin-1")
+    for name, value in headers:
+        if name == b"x-api-key":
+            return value.strip().decode("latin-1")
+    if b"apiKey=" in query_string:
+        values = parse_qs(query_string.decode("latin-1")).get("apiKey")
+        return values[0] if values else None
+    return None
+
+
+class ApiKeys:
+    def __init__(self, app, keys: frozenset[str]) -> None:
+        self.app = app
+        self.keys = keys
+
+    async def __call__(self, scope, receive, send) -> None:
+        path = scope.get("path", "")
+        if (scope["type"] == "http" and path.startswith(GUARDED_PREFIXES) and not path.startswith(UNGUARDED_PREFIXES)
+                and presented_key(scope["headers"], scope.get("query_string", b"")) not in self.keys):
+            body = json.dumps({"error": "unauthorized", "detail": MESSAGE}).encode()
+            await send({"type": "http.response.start", "status": 401, "headers": [
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                (b"www-authenticate", b"Bearer")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
