@@ -109,6 +109,8 @@ def _one_per_phrase(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     (难道你没看到…吗 is both 反问 and 质问: the agent needs one tone finding, the longest.)
     Insertion points (missing courtesy) are always kept.
     """
+    if len(diagnostics) == 1:
+        return diagnostics
     by_category: dict[str, list[Diagnostic]] = {}
     kept = [d for d in diagnostics if d.start == d.end]
     for diag in diagnostics:

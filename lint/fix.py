@@ -17,6 +17,8 @@ def apply_fixes(text: str, diagnostics: Iterable[Diagnostic], allow: Applicabili
     candidates = [
         d for d in diagnostics if d.suggestions and d.suggestions[0].applicability.rank >= allow.rank
     ]
+    if not candidates:  # the usual case: display-only suggestions
+        return text
     for diag in sorted(candidates, key=lambda d: (d.start, -(d.end - d.start))):
         if diag.start < last_end:
             continue

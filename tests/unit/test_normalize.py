@@ -31,3 +31,19 @@ def test_detect_script():
 def test_suggestions_go_back_to_the_agents_script():
     assert to_script("我帮您查询一下", "traditional-tw") == "我幫您查詢一下"
     assert to_script("我帮您查询一下", "simplified") == "我帮您查询一下"
+
+
+def test_gb2312_shortcut_knows_every_traditional_form_gb2312_holds():
+    """detect_script's fast path trusts GB2312 except for the listed shared characters."""
+    from lint.normalize import _GB2312_TRADITIONAL, t2s_chars
+
+    def in_gb2312(char: str) -> bool:
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    shared = [c for c in t2s_chars() if in_gb2312(c)]
+    assert shared and all(_GB2312_TRADITIONAL.search(c) for c in shared)
+    assert detect_script("我稍後回覆您") == "traditional-tw"  # only shared Traditional forms
