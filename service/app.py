@@ -37,6 +37,7 @@ from .observe import Metrics, Observe, access_log, configure_access_log
 from .conversation import check_conversation
 from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
                       ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
+from .responses import FastJSONResponse
 from .utf16 import utf16_offsets
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -259,8 +260,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             item = diag.to_dict()
             item["utf16_start"], item["utf16_end"] = to16(diag.start), to16(diag.end)
             diagnostics.append(item)
-        return JSONResponse({"diagnostics": diagnostics, "fixed": result.fixed if body.fix else None,
-                             "pack": {"id": ref.id, "version": ref.version}})
+        return FastJSONResponse({"diagnostics": diagnostics, "fixed": result.fixed if body.fix else None,
+                                 "pack": {"id": ref.id, "version": ref.version}})
 
     @app.post("/v1/check/batch", response_model=BatchResponse, openapi_extra={"requestBody": json_body(BatchRequest)},
               responses=CLIENT_ERRORS)

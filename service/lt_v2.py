@@ -18,6 +18,7 @@ from lint.model import Diagnostic, Severity
 from lint.selection import Selection
 
 from .schemas import ErrorBody
+from .responses import FastJSONResponse
 from .utf16 import utf16_offsets
 
 LANGUAGES = [
@@ -33,7 +34,10 @@ CONTEXT_CHARS = 40  # characters of context on each side of a match
 
 
 def _params(request: Request, body: bytes) -> dict[str, list[str]]:
-    params = parse_qs(request.url.query, keep_blank_values=True)
+    try:
+        params = parse_qs(request.url.query, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the query string is not valid UTF-8") from None
     content_type = request.headers.get("content-type", "")
     if body and "application/x-www-form-urlencoded" in content_type:
         try:
@@ -163,7 +167,7 @@ async def lt_check(request: Request) -> JSONResponse:
     doc16 = utf16_offsets(document)
     sentence_of = _sentences(text)
     code = {"zh-tw": "zh-TW", "zh-hk": "zh-HK"}.get(language.lower(), "zh-CN")
-    return JSONResponse({
+    return FastJSONResponse({
         "software": {"name": "cslint", "version": request.app.version, "buildDate": "", "apiVersion": 1,
                      "premium": False, "status": ""},
         "language": {"name": "Chinese", "code": code,

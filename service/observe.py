@@ -6,6 +6,8 @@ diagnostics they produced in `request.state.diagnostics` (a Counter by category)
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import logging
 import sys
@@ -31,18 +33,19 @@ class Metrics:
 
     def __init__(self) -> None:
         self.requests: Counter[tuple[str, str, int]] = Counter()
-        self.latency_buckets: Counter[tuple[str, float]] = Counter()
+        # per path: how many requests fell in each bucket (one increment per request; the
+        # cumulative Prometheus counts are summed up when /metrics is read)
+        self.latency_bins: dict[str, list[int]] = {}
         self.latency_sum: Counter[str] = Counter()
-        self.latency_count: Counter[str] = Counter()
         self.diagnostics: Counter[str] = Counter()
 
     def observe(self, method: str, path: str, status: int, seconds: float, diagnostics: Counter | None) -> None:
         self.requests[(method, path, status)] += 1
         self.latency_sum[path] += seconds
-        self.latency_count[path] += 1
-        for bound in BUCKETS:
-            if seconds <= bound:
-                self.latency_buckets[(path, bound)] += 1
+        bins = self.latency_bins.get(path)
+        if bins is None:
+            bins = self.latency_bins[path] = [0] * (len(BUCKETS) + 1)
+        bins[bisect.bisect_left(BUCKETS, seconds)] += 1
         if diagnostics:
             self.diagnostics.update(diagnostics)
 
@@ -53,13 +56,13 @@ class Metrics:
             lines.append(f'cslint_requests_total{{method="{method}",path="{path}",status="{status}"}} {n}')
         lines += ["# HELP cslint_request_duration_seconds Request latency.",
                   "# TYPE cslint_request_duration_seconds histogram"]
-        for path in sorted(self.latency_count):
-            for bound in BUCKETS:
-                lines.append(f'cslint_request_duration_seconds_bucket{{path="{path}",le="{bound}"}} '
-                             f"{self.latency_buckets[(path, bound)]}")
-            lines.append(f'cslint_request_duration_seconds_bucket{{path="{path}",le="+Inf"}} {self.latency_count[path]}')
+        for path in sorted(self.latency_bins):
+            cumulative = list(itertools.accumulate(self.latency_bins[path]))
+            for bound, count in zip(BUCKETS, cumulative):
+                lines.append(f'cslint_request_duration_seconds_bucket{{path="{path}",le="{bound}"}} {count}')
+            lines.append(f'cslint_request_duration_seconds_bucket{{path="{path}",le="+Inf"}} {cumulative[-1]}')
             lines.append(f'cslint_request_duration_seconds_sum{{path="{path}"}} {self.latency_sum[path]:.6f}')
-            lines.append(f'cslint_request_duration_seconds_count{{path="{path}"}} {self.latency_count[path]}')
+            lines.append(f'cslint_request_duration_seconds_count{{path="{path}"}} {cumulative[-1]}')
         lines += ["# HELP cslint_diagnostics_total Diagnostics reported, by category.",
                   "# TYPE cslint_diagnostics_total counter"]
         for category, n in sorted(self.diagnostics.items()):

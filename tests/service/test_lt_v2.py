@@ -56,6 +56,16 @@ def test_lt_400_reasons(client, data, reason):
     assert response.status_code == 400 and reason in response.json()["detail"]
 
 
+@pytest.mark.parametrize("request_kwargs", [
+    {"content": b"language=zh-CN&text=%ED%A0%80%E4%B8%8D%E7%9F%A5%E9%81%93",
+     "headers": {"content-type": "application/x-www-form-urlencoded"}},
+    {"url": "/v2/check?language=zh-CN&text=%FF%E4%B8%8D%E7%9F%A5%E9%81%93"},
+])
+def test_lt_invalid_utf8_is_a_400(client, request_kwargs):
+    response = client.post(**{"url": "/v2/check", **request_kwargs})
+    assert response.status_code == 400 and "UTF-8" in response.json()["detail"]
+
+
 def test_language_tool_python_client(server):
     tool = language_tool_python.LanguageTool("zh-CN", remote_server=server.url)
     try:
