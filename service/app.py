@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+import pydantic_core
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -31,13 +32,13 @@ from lint.packs import load_packs, packs_dirs
 from lint.selection import Selection
 
 from .auth import ApiKeys, presented_key
+from .conversation import check_conversation
+from .direct import Call, DirectEndpoint, documented_twin
 from .limits import BodySizeLimit
 from .lt_v2 import build_router, lt_check
 from .observe import Metrics, Observe, access_log, configure_access_log
-from .conversation import check_conversation
 from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
                       ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
-from .responses import FastJSONResponse
 from .utf16 import utf16_offsets
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -237,31 +238,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def metrics_endpoint() -> PlainTextResponse:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
-    @app.post("/v1/check", response_model=CheckResponse, openapi_extra={"requestBody": json_body(CheckRequest)},
-              responses=CLIENT_ERRORS)
-    async def check(request: Request) -> JSONResponse:
-        # The send-path endpoint: the body is validated by pydantic straight from the bytes and
-        # the response built directly; FastAPI's body parameter and response-model validation
-        # would cost more than the check itself (bench/http.py).
-        body = parse_json_body(CheckRequest, await request.body())
-        checker, ref = request.app.state.engines.pick(body.pack)
-        selection = None
-        if body.enabled_rules or body.disabled_rules or body.disabled_categories:
-            selection = Selection.of(enabled_rules=body.enabled_rules, disabled_rules=body.disabled_rules,
-                                     disabled_categories=body.disabled_categories)
-        try:
-            result = checker.check(body.text, body.channel, body.position, selection)
-        except InputError as exc:
-            raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
-        _count(request, result.diagnostics)
-        to16 = utf16_offsets(body.text)
-        diagnostics = []
-        for diag in result.diagnostics:
-            item = diag.to_dict()
-            item["utf16_start"], item["utf16_end"] = to16(diag.start), to16(diag.end)
-            diagnostics.append(item)
-        return FastJSONResponse({"diagnostics": diagnostics, "fixed": result.fixed if body.fix else None,
-                                 "pack": {"id": ref.id, "version": ref.version}})
+    app.add_api_route("/v1/check", documented_twin(check), methods=["POST"], response_model=CheckResponse,
+                      openapi_extra={"requestBody": json_body(CheckRequest)}, responses=CLIENT_ERRORS,
+                      summary="check one reply")
 
     @app.post("/v1/check/batch", response_model=BatchResponse, openapi_extra={"requestBody": json_body(BatchRequest)},
               responses=CLIENT_ERRORS)
@@ -275,7 +254,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except InputError as exc:
                 results.append(BatchResult(id=item.id, error=str(exc)))
                 continue
-            _count(request, result.diagnostics)
+            count_diagnostics(request.scope, result.diagnostics)
             to16 = utf16_offsets(item.text)
             results.append(BatchResult(id=item.id, diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics],
                                        fixed=result.fixed))
@@ -292,7 +271,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
         turns = []
         for index, position, text, result in checked:
-            _count(request, result.diagnostics)
+            count_diagnostics(request.scope, result.diagnostics)
             to16 = utf16_offsets(text)
             turns.append(TurnResult(index=index, position=position, fixed=result.fixed,
                                     diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics]))
@@ -312,26 +291,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                    "good": [e.text for e in r.examples if not e.bad]})
                 for r in checker.rules]
 
-    serve_directly(app, "/v1/check", check, ["POST"])
-    serve_directly(app, "/v2/check", lt_check, ["GET", "POST"])
+    # requests to the send-path endpoints skip the framework (see service/direct.py)
+    app.router.routes.insert(0, Route("/v1/check", DirectEndpoint(check), methods=["POST"]))
+    app.router.routes.insert(0, Route("/v2/check", DirectEndpoint(lt_check), methods=["GET", "POST"]))
     return app
 
 
-def serve_directly(app: FastAPI, path: str, endpoint, methods: list[str]) -> None:
-    """Serve `path` through a plain Starlette route placed first in the routing table.
+async def check(call: Call) -> bytes:
+    """POST /v1/check: one reply's diagnostics, and the text with safe rewrites applied."""
+    body = parse_json_body(CheckRequest, call.body)
+    checker, ref = call.app.state.engines.pick(body.pack)
+    selection = None
+    if body.enabled_rules or body.disabled_rules or body.disabled_categories:
+        selection = Selection.of(enabled_rules=body.enabled_rules, disabled_rules=body.disabled_rules,
+                                 disabled_categories=body.disabled_categories)
+    try:
+        result = checker.check(body.text, body.channel, body.position, selection)
+    except InputError as exc:
+        raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
+    count_diagnostics(call.scope, result.diagnostics)
+    to16 = utf16_offsets(body.text)
+    diagnostics = []
+    for diag in result.diagnostics:
+        item = diag.to_dict()
+        item["utf16_start"], item["utf16_end"] = to16(diag.start), to16(diag.end)
+        diagnostics.append(item)
+    return pydantic_core.to_json({"diagnostics": diagnostics, "fixed": result.fixed if body.fix else None,
+                                  "pack": {"id": ref.id, "version": ref.version}})
 
-    The FastAPI route of the same path stays for the OpenAPI schema and /docs; requests go to
-    the plain route, which is matched first and skips FastAPI's per-request dependency solving.
-    For the endpoints in a chat tool's send path that framework cost was larger than the check
-    itself (bench/http.py). The handlers take only the Request and validate their own bodies,
-    so the two routes behave alike, and errors still go through the app's exception handlers.
-    """
-    app.router.routes.insert(0, Route(path, endpoint, methods=methods))
 
-
-def _count(request: Request, diagnostics) -> None:
+def count_diagnostics(scope: dict, diagnostics) -> None:
     """Tell the metrics/access-log middleware what this request found (categories only)."""
-    found = request.scope.setdefault("state", {}).setdefault("diagnostics", Counter())
+    found = scope.setdefault("state", {}).setdefault("diagnostics", Counter())
     found.update(d.category.value for d in diagnostics)
 
 

@@ -10,15 +10,15 @@ import bisect
 import json
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import JSONResponse
+import pydantic_core
+from fastapi import APIRouter, HTTPException
 
 from lint.errors import InputError
 from lint.model import Diagnostic, Severity
 from lint.selection import Selection
 
+from .direct import Call, documented_twin
 from .schemas import ErrorBody
-from .responses import FastJSONResponse
 from .utf16 import utf16_offsets
 
 LANGUAGES = [
@@ -33,15 +33,14 @@ ISSUE_TYPES = {"forbidden": "style", "tone": "style", "jargon": "terminology", "
 CONTEXT_CHARS = 40  # characters of context on each side of a match
 
 
-def _params(request: Request, body: bytes) -> dict[str, list[str]]:
+def _params(call: Call) -> dict[str, list[str]]:
     try:
-        params = parse_qs(request.url.query, keep_blank_values=True, errors="strict")
+        params = parse_qs(call.query_string.decode("latin-1"), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
         raise HTTPException(400, "the query string is not valid UTF-8") from None
-    content_type = request.headers.get("content-type", "")
-    if body and "application/x-www-form-urlencoded" in content_type:
+    if call.body and "application/x-www-form-urlencoded" in call.header(b"content-type"):
         try:
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+            form = parse_qs(call.body.decode("utf-8"), keep_blank_values=True, errors="strict")
         except UnicodeDecodeError:
             raise HTTPException(400, "the form body is not valid UTF-8") from None
         for key, values in form.items():
@@ -134,9 +133,9 @@ def _sentences(text: str):
     return sentence_of
 
 
-async def lt_check(request: Request) -> JSONResponse:
+async def lt_check(call: Call) -> bytes:
     """POST/GET /v2/check, the way LanguageTool answers it."""
-    params = _params(request, await request.body())
+    params = _params(call)
     texts, datas = params.get("text", []), params.get("data", [])
     if not texts and not datas:
         raise HTTPException(400, "Missing 'text' or 'data' parameter")
@@ -156,7 +155,7 @@ async def lt_check(request: Request) -> JSONResponse:
     selection = Selection.of(enabled_rules=enabled_rules, disabled_rules=_list(params, "disabledRules"),
                              enabled_categories=enabled_categories,
                              disabled_categories=_list(params, "disabledCategories"), enabled_only=enabled_only)
-    engines = request.app.state.engines
+    engines = call.app.state.engines
     try:
         result = engines.combined.check(text, "chat", "middle", None if selection.is_default else selection)
     except InputError as exc:
@@ -167,8 +166,8 @@ async def lt_check(request: Request) -> JSONResponse:
     doc16 = utf16_offsets(document)
     sentence_of = _sentences(text)
     code = {"zh-tw": "zh-TW", "zh-hk": "zh-HK"}.get(language.lower(), "zh-CN")
-    return FastJSONResponse({
-        "software": {"name": "cslint", "version": request.app.version, "buildDate": "", "apiVersion": 1,
+    return pydantic_core.to_json({
+        "software": {"name": "cslint", "version": call.app.version, "buildDate": "", "apiVersion": 1,
                      "premium": False, "status": ""},
         "language": {"name": "Chinese", "code": code,
                      "detectedLanguage": {"name": "Chinese", "code": code, "confidence": 1.0}},
@@ -185,6 +184,6 @@ def build_router() -> APIRouter:
     async def languages() -> list[dict]:
         return LANGUAGES
 
-    router.add_api_route("/v2/check", lt_check, methods=["GET", "POST"], summary="check text (LanguageTool API)",
+    router.add_api_route("/v2/check", documented_twin(lt_check), methods=["GET", "POST"], summary="check text (LanguageTool API)",
                          responses=errors)
     return router
