@@ -49,9 +49,11 @@ class CheckContext:
     def at_clause_end(self, end: int) -> bool:
         return end >= len(self.folded) or not is_word_char(self.folded[end])
 
-    def on_word_boundaries(self, hit: Hit) -> bool:
-        """Latin edges: whole word in the folded text; CJK edges: jieba token boundaries."""
-        start, end = self.to_original(hit)
+    def on_word_boundaries(self, hit: Hit, span: tuple[int, int] | None = None) -> bool:
+        """Latin edges: whole word in the folded text; CJK edges: jieba token boundaries.
+
+        `span` is the hit's span in the original text, when the caller has it already."""
+        start, end = span or self.to_original(hit)
         folded = self.folded
         if folded[start].isascii() and folded[start].isalnum():
             if start > 0 and folded[start - 1].isascii() and folded[start - 1].isalnum():

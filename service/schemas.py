@@ -18,9 +18,10 @@ class CheckRequest(BaseModel):
     position: Position = "middle"
     pack: str | None = Field(default=None, description="id of a loaded pack (default: all loaded packs)")
     fix: bool = Field(default=True, description="include `fixed`, the text with safe rewrites applied")
-    enabled_rules: list[str] = []
-    disabled_rules: list[str] = []
-    disabled_categories: list[CategoryName] = []
+    # default_factory, not `= []`: pydantic deep-copies a mutable default on every request
+    enabled_rules: list[str] = Field(default_factory=list)
+    disabled_rules: list[str] = Field(default_factory=list)
+    disabled_categories: list[CategoryName] = Field(default_factory=list)
 
 
 MAX_BATCH = 100

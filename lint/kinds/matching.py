@@ -113,13 +113,15 @@ def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnosti
     candidates = ctx.hits.get((index, "term"))
     if not candidates:
         return
-    exceptions = Spans(ctx.hits.get((index, "exception"), ()))
-    kept: list[Hit] = []
+    exception_hits = ctx.hits.get((index, "exception"), ())
+    exceptions = Spans(exception_hits) if exception_hits else None
+    kept: dict[Hit, tuple[int, int]] = {}  # surviving hit -> its span in the original text
     for hit in candidates:
-        if _survives(spec, hit, exceptions, ctx):
-            kept.append(hit)
+        span = ctx.to_original(hit)
+        if _survives(spec, hit, span, exceptions, ctx):
+            kept[hit] = span
     for hit in longest_non_overlapping(kept):
-        start, end = ctx.to_original(hit)
+        start, end = kept[hit]
         suggestions = spec.term_suggestions[hit.index] or spec.suggestions
         yield Diagnostic(
             rule_id=rule.id,
@@ -133,8 +135,8 @@ def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnosti
         )
 
 
-def _survives(spec: MatchSpec, hit: Hit, exceptions, ctx: CheckContext) -> bool:
-    start, end = ctx.to_original(hit)
+def _survives(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Spans | None, ctx: CheckContext) -> bool:
+    start, end = span
     if spec.ignore_in_quotes and ctx.quoted(start, end):
         return False
     if spec.at in ("clause_start", "whole_clause") and not ctx.at_clause_start(start):
@@ -143,10 +145,10 @@ def _survives(spec: MatchSpec, hit: Hit, exceptions, ctx: CheckContext) -> bool:
         return False
     # an exception that covers or overlaps the hit, or stands right before or after it,
     # cancels it (exceptions are context phrases written for this rule alone)
-    if exceptions.touches(hit.start, hit.end):
+    if exceptions is not None and exceptions.touches(hit.start, hit.end):
         return False
     if spec.unless_explained and ctx.explained(end):
         return False
-    if spec.boundary == "word" and not ctx.on_word_boundaries(hit):
+    if spec.boundary == "word" and not ctx.on_word_boundaries(hit, span):
         return False
     return True
