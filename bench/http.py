@@ -183,7 +183,7 @@ def main() -> int:
         ratio = check["rps"] / health["rps"] if health["rps"] else 0.0
         passed = ratio >= 0.8 and check["errors"] == 0 and health["errors"] == 0
         ok &= passed
-        print(f"      /v1/check ÷ /healthz = {ratio:.2f} (target ≥ 0.8, 0 errors)  {'PASS' if passed else 'FAIL'}")
+        print(f"      /v1/check ÷ /healthz = {ratio:.3f} (target ≥ 0.8, 0 errors)  {'PASS' if passed else 'FAIL'}")
     return 0 if ok else 1
 
 

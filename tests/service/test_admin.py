@@ -83,3 +83,29 @@ def test_sighup_reloads(start_server, tmp_path):
     while time.monotonic() < deadline and flagged(srv.url, "丙丁单已处理") != {"丙丁单"}:
         time.sleep(0.2)
     assert flagged(srv.url, "甲乙单和丙丁单已处理") == {"丙丁单"}
+
+
+def test_sighup_with_several_workers_rolls_them_and_keeps_them_on_a_broken_pack(start_server, tmp_path):
+    """With --workers N, uvicorn's parent replaces the workers one at a time on SIGHUP; a new
+    worker whose packs fail to load never comes into service, so the old rules keep serving."""
+    pack = tmp_path / "team.yaml"
+    write_pack(pack, "甲乙单", "1")
+    srv = start_server("--pack", str(pack), "--workers", "2")
+
+    pack.write_text(pack.read_text(encoding="utf-8").replace("kind: phrase", "kind: nonsense"), encoding="utf-8")
+    srv.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and "team.yaml:8" not in srv.output():
+        time.sleep(0.2)
+    assert "team.yaml:8" in srv.output()  # a replacement worker tried, and failed on the pack
+    for _ in range(10):  # whichever worker answers, the old rules serve
+        assert flagged(srv.url, "甲乙单已处理") == {"甲乙单"}
+    assert srv.process.poll() is None
+
+    write_pack(pack, "丙丁单", "2")
+    srv.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(flagged(srv.url, "丙丁单已处理") == {"丙丁单"} for _ in range(10)):
+        time.sleep(0.5)
+    for _ in range(10):
+        assert flagged(srv.url, "甲乙单和丙丁单已处理") == {"丙丁单"}
