@@ -12,7 +12,6 @@ import asyncio
 import json
 import os
 import signal
-from collections import Counter
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -36,7 +35,7 @@ from .conversation import check_conversation
 from .direct import Call, DirectEndpoint, documented_twin
 from .limits import BodySizeLimit
 from .lt_v2 import build_router, lt_check
-from .observe import Metrics, Observe, access_log, configure_access_log
+from .observe import Metrics, Observe, access_log, configure_access_log, report_check
 from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
                       ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
 from .utf16 import utf16_offsets
@@ -53,6 +52,7 @@ class Settings:
     api_keys: frozenset[str] = frozenset()  # empty: /v1 is open
     admin_token: str | None = None  # None: /v1/admin/reload is refused
     cors_origins: list[str] = field(default_factory=list)
+    log_text: bool = False  # put the checked text in the access log (off: privacy)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -66,6 +66,7 @@ class Settings:
             api_keys=frozenset(_api_keys_from_env()),
             admin_token=os.environ.get("CSLINT_ADMIN_TOKEN") or None,
             cors_origins=[o for o in os.environ.get("CSLINT_CORS_ORIGINS", "").split(",") if o],
+            log_text=os.environ.get("CSLINT_ACCESS_LOG_TEXT", "").lower() in ("1", "true", "yes"),
         )
 
 
@@ -182,7 +183,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["authorization", "content-type", "x-api-key"])
     metrics = Metrics()
-    app.add_middleware(Observe, metrics=metrics, known_paths={
+    app.add_middleware(Observe, metrics=metrics, log_text=settings.log_text, known_paths={
         "/healthz", "/readyz", "/metrics", "/v1/check", "/v1/check/batch", "/v1/conversations/check",
         "/v1/packs", "/v1/rules", "/v2/check", "/v2/languages"})
     configure_access_log()
@@ -254,7 +255,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             except InputError as exc:
                 results.append(BatchResult(id=item.id, error=str(exc)))
                 continue
-            count_diagnostics(request.scope, result.diagnostics)
+            report_check(request.scope, item.text, result.diagnostics)
             to16 = utf16_offsets(item.text)
             results.append(BatchResult(id=item.id, diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics],
                                        fixed=result.fixed))
@@ -271,7 +272,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
         turns = []
         for index, position, text, result in checked:
-            count_diagnostics(request.scope, result.diagnostics)
+            report_check(request.scope, text, result.diagnostics)
             to16 = utf16_offsets(text)
             turns.append(TurnResult(index=index, position=position, fixed=result.fixed,
                                     diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics]))
@@ -309,7 +310,7 @@ async def check(call: Call) -> bytes:
         result = checker.check(body.text, body.channel, body.position, selection)
     except InputError as exc:
         raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
-    count_diagnostics(call.scope, result.diagnostics)
+    report_check(call.scope, body.text, result.diagnostics)
     to16 = utf16_offsets(body.text)
     diagnostics = []
     for diag in result.diagnostics:
@@ -319,11 +320,6 @@ async def check(call: Call) -> bytes:
     return pydantic_core.to_json({"diagnostics": diagnostics, "fixed": result.fixed if body.fix else None,
                                   "pack": {"id": ref.id, "version": ref.version}})
 
-
-def count_diagnostics(scope: dict, diagnostics) -> None:
-    """Tell the metrics/access-log middleware what this request found (categories only)."""
-    found = scope.setdefault("state", {}).setdefault("diagnostics", Counter())
-    found.update(d.category.value for d in diagnostics)
 
 
 def create_app_from_env() -> FastAPI:

@@ -18,6 +18,7 @@ from lint.model import Diagnostic, Severity
 from lint.selection import Selection
 
 from .direct import Call, documented_twin
+from .observe import report_check
 from .schemas import ErrorBody
 from .utf16 import utf16_offsets
 
@@ -163,6 +164,7 @@ async def lt_check(call: Call) -> bytes:
     diagnostics = [d for d in result.diagnostics if d.start < d.end]  # LT clients expect spans
     if (_one(params, "level") or "default") == "default":
         diagnostics = [d for d in diagnostics if d.severity is not Severity.INFO]
+    report_check(call.scope, text, diagnostics)
     doc16 = utf16_offsets(document)
     sentence_of = _sentences(text)
     code = {"zh-tw": "zh-TW", "zh-hk": "zh-HK"}.get(language.lower(), "zh-CN")

@@ -1,8 +1,9 @@
 """Request metrics (Prometheus text format) and a structured access log, as one ASGI middleware.
 
 The access log is one JSON line per request on the `cslint.access` logger: method, path,
-status, duration and the number of diagnostics — never the checked text. Handlers report the
-diagnostics they produced in `request.state.diagnostics` (a Counter by category).
+status, duration and the number of diagnostics. The checked text is left out unless the server
+is configured to log it (CSLINT_ACCESS_LOG_TEXT=1). Handlers call `report_check` for every text
+they check.
 """
 from __future__ import annotations
 
@@ -70,13 +71,25 @@ class Metrics:
         return "\n".join(lines) + "\n"
 
 
+def report_check(scope: dict, text: str, diagnostics) -> None:
+    """Tell the middleware what one check in this request found (and on what text)."""
+    state = scope.setdefault("state", {})
+    found = state.get("diagnostics")
+    if found is None:
+        found = state["diagnostics"] = Counter()
+        state["texts"] = []
+    found.update(d.category.value for d in diagnostics)
+    state["texts"].append(text)
+
+
 class Observe:
     """ASGI middleware: times each request, counts it, writes the access-log line."""
 
-    def __init__(self, app, metrics: Metrics, known_paths: set[str]) -> None:
+    def __init__(self, app, metrics: Metrics, known_paths: set[str], log_text: bool = False) -> None:
         self.app = app
         self.metrics = metrics
         self.known_paths = known_paths
+        self.log_text = log_text
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -100,8 +113,9 @@ class Observe:
             found = scope["state"].get("diagnostics")
             self.metrics.observe(scope["method"], path, status, seconds, found)
             if access_log.isEnabledFor(logging.INFO):
-                access_log.info(json.dumps({
-                    "method": scope["method"], "path": scope["path"], "status": status,
-                    "duration_ms": round(seconds * 1000, 3),
-                    "diagnostics": sum(found.values()) if found else 0,
-                }))
+                line = {"method": scope["method"], "path": scope["path"], "status": status,
+                        "duration_ms": round(seconds * 1000, 3), "diagnostics": sum(found.values()) if found else 0}
+                if self.log_text and found is not None:
+                    texts = scope["state"]["texts"]
+                    line["text"] = texts[0] if len(texts) == 1 else texts
+                access_log.info(json.dumps(line, ensure_ascii=False))

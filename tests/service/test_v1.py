@@ -127,13 +127,31 @@ def test_conversation_positions_and_customer_jargon(client):
     assert {d["rule_id"] for d in last["diagnostics"]} == {"missing-closing"}
 
 
+def _metric(text: str, prefix: str) -> float:
+    values = [float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix)]
+    return values[0] if values else 0.0
+
+
 def test_metrics_count_requests_and_categories(client):
+    before = client.get("/metrics").text
     client.post("/v1/check", json={"text": "你好，这个我不知道"})
+    client.post("/v2/check", data={"text": "这个我不知道", "language": "zh-CN"})
     text = client.get("/metrics").text
     assert 'cslint_requests_total{method="POST",path="/v1/check",status="200"}' in text
-    assert 'cslint_request_duration_seconds_bucket{path="/v1/check",le="+Inf"}' in text
-    forbidden = [l for l in text.splitlines() if l.startswith('cslint_diagnostics_total{category="forbidden"}')]
-    assert forbidden and int(forbidden[0].split()[-1]) >= 1
+    forbidden = 'cslint_diagnostics_total{category="forbidden"}'
+    assert _metric(text, forbidden) == _metric(before, forbidden) + 2  # one from /v1, one from /v2
+    buckets = [_metric(text, f'cslint_request_duration_seconds_bucket{{path="/v1/check",le="{le}"}}')
+               for le in ("0.0005", "0.001", "0.005", "0.1", "1.0", "+Inf")]
+    assert buckets == sorted(buckets) and buckets[-1] == _metric(text, 'cslint_request_duration_seconds_count{path="/v1/check"}')
+
+
+def test_access_log_can_carry_the_text_when_configured(start_server):
+    srv = start_server(env={"CSLINT_ACCESS_LOG_TEXT": "1"})
+    httpx.post(srv.url + "/v1/check", json={"text": "这个我不知道"})
+    srv.stop()
+    import json as _json
+    entries = [_json.loads(l) for l in srv.output().splitlines() if l.startswith("{")]
+    assert [e["text"] for e in entries if e["path"] == "/v1/check"] == ["这个我不知道"]
 
 
 def test_access_log_is_json_without_the_text(start_server):
