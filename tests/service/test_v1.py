@@ -75,9 +75,9 @@ def test_client_errors_are_json_never_500(client, request_kwargs, status, error)
 
 
 @pytest.mark.parametrize("path,body", [
-    ("/v1/check", b'{"text": "\\ud800\u4e0d\u77e5\u9053"}'),
-    ("/v1/check/batch", b'{"items": [{"text": "\\ud800\u4e0d\u77e5\u9053"}]}'),
-    ("/v1/conversations/check", b'{"turns": [{"role": "agent", "text": "\\udfff\u4e0d\u77e5\u9053"}]}'),
+    ("/v1/check", rb'{"text": "\ud800\u4e0d\u77e5\u9053"}'),  # JSON escapes: a lone surrogate, then 不知道
+    ("/v1/check/batch", rb'{"items": [{"text": "\ud800\u4e0d\u77e5\u9053"}]}'),
+    ("/v1/conversations/check", rb'{"turns": [{"role": "agent", "text": "\udfff\u4e0d\u77e5\u9053"}]}'),
 ])
 def test_lone_surrogates_are_a_400_not_a_500(client, path, body):
     response = client.post(path, content=body, headers={"content-type": "application/json"})
