@@ -14,12 +14,14 @@ import os
 import signal
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 import pydantic_core
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
@@ -41,6 +43,10 @@ from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, Ch
 from .utf16 import utf16_offsets
 
 DEFAULT_MAX_BODY = 64 * 1024
+STATIC_DIR = Path(__file__).parent / "static"
+PAGE_HTML = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+# the page is self-contained: it may load nothing but its own files and call nothing but this server
+PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"}
 
 
 @dataclass
@@ -223,6 +229,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "reloaded", "packs": [{"id": p.id, "version": p.version} for p in engines.packs]}
 
     app.include_router(build_router())
+
+    @app.get("/", include_in_schema=False)
+    async def page() -> HTMLResponse:
+        """The paste-a-draft page for agents (service/static/)."""
+        return HTMLResponse(PAGE_HTML, headers=PAGE_HEADERS)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/healthz", summary="liveness: answers without doing any work")
     async def healthz() -> dict:

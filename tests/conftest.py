@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from lint.checker import Checker
+from live_server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -19,3 +20,19 @@ def checker() -> Checker:
 @pytest.fixture(scope="session")
 def domain_checker() -> Checker:
     return Checker.from_packs(["default", "telecom", "textile"])
+
+
+@pytest.fixture()
+def start_server():
+    """Start servers with their own options (`cslint serve` arguments); each is stopped after the test."""
+    started: list[Server] = []
+
+    def start(*args: str, env: dict | None = None) -> Server:
+        srv = Server(*args, env=env)
+        started.append(srv)
+        srv.wait_ready()
+        return srv
+
+    yield start
+    for srv in started:
+        srv.stop()

@@ -1,56 +1,10 @@
-"""A real uvicorn server on 127.0.0.1, started through `cslint serve`, for the HTTP tests."""
+"""The session's server for the HTTP tests (see tests/live_server.py)."""
 from __future__ import annotations
-
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 
 import httpx
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, *args: str, env: dict | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        # output goes to a file, not a pipe: a full pipe would block a chatty server
-        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "lint.cli", "serve", "--port", str(self.port), *args],
-            stdout=self.log, stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})})
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read()
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.output()}")
-            try:
-                if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("server did not become ready")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+from live_server import Server
 
 
 @pytest.fixture(scope="session")
@@ -60,22 +14,6 @@ def server():
         srv.wait_ready()
         yield srv
     finally:
-        srv.stop()
-
-
-@pytest.fixture()
-def start_server():
-    """Start extra servers with their own options; each is stopped after the test."""
-    started: list[Server] = []
-
-    def start(*args: str, env: dict | None = None) -> Server:
-        srv = Server(*args, env=env)
-        started.append(srv)
-        srv.wait_ready()
-        return srv
-
-    yield start
-    for srv in started:
         srv.stop()
 
 

@@ -41,3 +41,8 @@ def test_wheel_install_checks_with_the_default_pack(unpacked_wheel, tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
     assert "_packs" in run.stdout and "declares-ignorance" in run.stdout
+
+
+def test_wheel_contains_the_web_page(unpacked_wheel):
+    names = {p.name for p in (unpacked_wheel / "service" / "static").iterdir()}
+    assert {"index.html", "app.js", "app.css"} <= names
