@@ -130,3 +130,16 @@ def test_narrow_screen_has_no_horizontal_scroll(open_page, page_server):
     page.type_draft(THREE_PROBLEMS)
     assert page.tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert page.categories() == ["honorific", "forbidden", "jargon"]
+
+
+def test_a_server_with_api_keys_asks_for_one(open_page, start_server):
+    srv = start_server(env={"CSLINT_API_KEYS": "team-key"})
+    page = open_page(srv)
+    page.tab.locator("#key-row").wait_for(state="visible")
+    page.tab.fill("#draft", THREE_PROBLEMS)
+    page.tab.locator("#error").wait_for(state="visible")  # 401 until a key is given
+    page.tab.fill("#api-key", "team-key")
+    page.tab.keyboard.press("Enter")
+    page.wait_checked(THREE_PROBLEMS)
+    assert page.categories() == ["honorific", "forbidden"]  # default pack only: 携号转网 is telecom jargon
+    assert page.tab.locator("#error").is_hidden()
