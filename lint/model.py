@@ -151,6 +151,33 @@ class RulePack:
     rules: tuple[Rule, ...]
     extends: tuple[str, ...] = ()
     path: str = ""
+    scoring: "Scoring | None" = None  # None: the pack (and what it extends) sets none
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    """How QA scores a conversation: 100 minus the points its findings cost, floored at 0.
+
+    A finding costs the points of its severity (pack key `scoring.weights`).
+    """
+
+    error: int = 10
+    warning: int = 3
+    info: int = 1
+
+    @property
+    def weights(self) -> dict[str, int]:
+        return {"error": self.error, "warning": self.warning, "info": self.info}
+
+    def conversation_score(self, severities: dict[str, int]) -> float:
+        """`severities`: how many findings of each severity the conversation has."""
+        weights = self.weights
+        return float(max(0, 100 - sum(weights.get(s, 0) * n for s, n in severities.items())))
+
+    def formula(self) -> str:
+        parts = " + ".join(f"{w}×{s}" for s, w in self.weights.items())
+        return (f"conversation score = max(0, 100 − ({parts})), counting the conversation's findings by severity; "
+                "agent score = mean score of the conversations the agent answered in")
 
 
 @dataclass(frozen=True, slots=True)

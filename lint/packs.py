@@ -16,11 +16,12 @@ from typing import Iterable, Sequence
 from .errors import PackError
 from .fields import Fields, compose, node_line, to_python
 from .kinds import KINDS
-from .model import CHANNELS, POSITIONS, Category, Example, Rule, RulePack, Severity, SourcePos
+from .model import CHANNELS, POSITIONS, Category, Example, Rule, RulePack, Scoring, Severity, SourcePos
 
-PACK_KEYS = ("id", "name", "version", "description", "extends", "overrides", "rules")
+PACK_KEYS = ("id", "name", "version", "description", "extends", "overrides", "scoring", "rules")
 RULE_KEYS = ("id", "category", "severity", "kind", "message", "description", "examples")
 OVERRIDE_KEYS = ("disable", "severity")
+SCORING_KEYS = ("weights",)
 EXAMPLE_KEYS = ("text", "fixed", "channel", "position")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 MARKER = re.compile(r"\[\[(.*?)\]\]", re.S)
@@ -123,6 +124,16 @@ def _parse_overrides(header: Fields) -> tuple[list[str], dict[str, Severity]]:
     return disable, severities
 
 
+def _parse_scoring(header: Fields) -> Scoring:
+    """`scoring: {weights: {error: 10, warning: 3, info: 1}}`: points a finding costs (see Scoring)."""
+    scoring = Fields(header.raw("scoring"), header.path, what="a mapping with weights")
+    scoring.reject_unknown(SCORING_KEYS)
+    table = Fields(scoring.raw("weights"), header.path, what="a mapping severity: points")
+    table.reject_unknown(tuple(s.value for s in Severity))
+    defaults = Scoring().weights
+    return Scoring(**{severity: table.integer(severity, points, low=0, high=100) for severity, points in defaults.items()})
+
+
 def _parse_rule(node, path: str, pack_id: str) -> Rule:
     probe = Fields(node, path, what="a rule mapping")
     rule_id = probe.value("id", None)
@@ -212,6 +223,7 @@ def load_pack(name: str, dirs: Sequence[Path] | None = None, _chain: tuple[str, 
         raise PackError(str(path), None, "'extends' forms a cycle: " + " -> ".join(Path(c).stem for c in _chain + (key,)))
     header, own_rules = read_pack_file(path)
     inherited: list[Rule] = []
+    parents: list[RulePack] = []
     for parent_name in header.string_list("extends", ()):
         try:
             parent = load_pack(parent_name, [path.parent, *dirs], _chain + (key,))
@@ -219,6 +231,7 @@ def load_pack(name: str, dirs: Sequence[Path] | None = None, _chain: tuple[str, 
             if exc.path == parent_name:  # the parent itself was not found
                 raise header.error("extends", f"bad 'extends': {exc.detail}") from None
             raise
+        parents.append(parent)
         for rule in parent.rules:
             if all(r.id != rule.id for r in inherited):
                 inherited.append(rule)
@@ -234,6 +247,9 @@ def load_pack(name: str, dirs: Sequence[Path] | None = None, _chain: tuple[str, 
             if rule_id not in known:
                 raise header.error("overrides", f"overrides name unknown rule '{rule_id}'")
         rules = [replace(r, severity=severities.get(r.id, r.severity)) for r in rules if r.id not in disable]
+    scoring = _parse_scoring(header) if header.has("scoring") else None
+    if scoring is None:  # inherited from the last extended pack that sets it
+        scoring = next((p.scoring for p in reversed(parents) if p.scoring is not None), None)
     return RulePack(
         id=header.string("id"),
         name=header.string("name"),
@@ -242,6 +258,7 @@ def load_pack(name: str, dirs: Sequence[Path] | None = None, _chain: tuple[str, 
         rules=tuple(rules),
         extends=tuple(header.string_list("extends", ())),
         path=str(path),
+        scoring=scoring,
     )
 
 

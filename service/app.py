@@ -27,13 +27,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 from lint.checker import DEFAULT_MAX_CHARS, Checker
+from lint.conversation import check_conversation
 from lint.errors import InputError, PackError
 from lint.model import Diagnostic
 from lint.packs import load_packs, packs_dirs
 from lint.selection import Selection
 
 from .auth import ApiKeys, presented_key
-from .conversation import check_conversation
 from .direct import Call, DirectEndpoint, documented_twin
 from .limits import BodySizeLimit
 from .lt_v2 import build_router, lt_check

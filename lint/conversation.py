@@ -1,16 +1,17 @@
 """Check the agent turns of a conversation: the first is the opening, the last the closing.
 
 Conversation-level innocence: jargon the customer used first is not flagged when the agent
-repeats it (the customer already knows the word).
+repeats it (the customer already knows the word). Shared by the HTTP service
+(/v1/conversations/check) and `cslint scan`.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from lint.checker import Checker
-from lint.fix import apply_fixes
-from lint.model import Category
-from lint.normalize import fold
+from .checker import Checker
+from .fix import apply_fixes
+from .model import Category
+from .normalize import fold
 
 
 def agent_positions(roles: list[str]) -> dict[int, str]:

@@ -1,0 +1,212 @@
+"""Reading transcript files: JSONL or CSV (gzip too), one turn per row, into `Row`s.
+
+Columns are found by common names (see `DEFAULT_COLUMNS`) unless `--map field=column` names them.
+A row that cannot be used (broken JSON, no text, undecodable bytes, an unknown role, a row over
+`MAX_ROW_BYTES`) becomes a `BadRow` with its file:line; reading goes on.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+MAX_ROW_BYTES = 1 << 20  # a turn is a chat message or an email, not a megabyte
+
+FIELDS = ("conversation", "turn", "role", "agent", "text", "timestamp")
+DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "conversation": ("conversation", "conversation_id", "dialogue", "dialogue_id", "dialog", "dialog_id",
+                     "session", "session_id", "chat_id", "ticket_id", "会话id", "会话"),
+    "turn": ("turn", "turn_id", "seq", "sequence", "index", "order", "轮次"),
+    "role": ("role", "speaker", "sender", "from", "speaker_role", "角色"),
+    "agent": ("agent", "agent_id", "staff", "staff_id", "operator", "operator_id", "employee_id", "客服工号", "坐席工号"),
+    "text": ("text", "content", "message", "msg", "utterance", "body", "内容", "文本"),
+    "timestamp": ("timestamp", "time", "ts", "datetime", "created_at", "date", "时间"),
+}
+AGENT_ROLES = {"agent", "客服", "坐席", "staff", "service", "assistant", "operator", "人工客服", "support", "waiter", "seller", "卖家"}
+CUSTOMER_ROLES = {"customer", "客户", "用户", "user", "client", "buyer", "顾客", "买家", "visitor", "访客"}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One usable turn."""
+
+    conversation: str | None  # None: the file has no conversation column
+    turn: int | None  # the turn column, when there is one
+    role: str  # "agent" or "customer"
+    agent: str | None
+    text: str
+    date: str | None  # YYYY-MM-DD from the timestamp column, when it parses
+    where: str  # file:line
+
+
+@dataclass(frozen=True, slots=True)
+class BadRow:
+    where: str  # file:line
+    reason: str
+
+
+class ColumnMap:
+    """Which column holds each field, from explicit `--map` entries and the default names."""
+
+    def __init__(self, explicit: dict[str, str] | None = None) -> None:
+        unknown = set(explicit or {}) - set(FIELDS)
+        if unknown:
+            raise ValueError(f"--map: unknown field '{sorted(unknown)[0]}' (fields: {', '.join(FIELDS)})")
+        self.explicit = dict(explicit or {})
+        self._resolved: dict[tuple[str, ...], dict[str, str | None]] = {}  # rows of a file share their keys
+
+    def resolve(self, columns: list[str]) -> dict[str, str | None]:
+        """field -> column name in this file (None when absent)."""
+        key = tuple(columns)
+        cached = self._resolved.get(key)
+        if cached is None:
+            cached = self._resolved[key] = self._resolve(columns)
+        return cached
+
+    def _resolve(self, columns: list[str]) -> dict[str, str | None]:
+        lowered = {c.lower().strip(): c for c in columns}
+        resolved: dict[str, str | None] = {}
+        for field in FIELDS:
+            if field in self.explicit:
+                resolved[field] = self.explicit[field]
+            else:
+                resolved[field] = next((lowered[n] for n in DEFAULT_COLUMNS[field] if n in lowered), None)
+        return resolved
+
+
+def is_gzip(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        return handle.read(2) == b"\x1f\x8b"
+
+
+def file_format(path: Path) -> str:
+    """'jsonl' or 'csv', from the name (ignoring .gz)."""
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".csv") or name.endswith(".tsv"):
+        return "csv"
+    return "jsonl"
+
+
+# --- one row to a Row ---------------------------------------------------------------------------
+
+def _role(value: Any) -> str | None:
+    text = str(value).strip().lower() if value is not None else ""
+    if text in AGENT_ROLES:
+        return "agent"
+    if text in CUSTOMER_ROLES:
+        return "customer"
+    return None
+
+
+def _date(value: Any) -> str | None:
+    """The calendar date of a timestamp (ISO 8601 text or Unix seconds/milliseconds), or None."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, (int, float)) or (isinstance(value, str) and value.strip().replace(".", "", 1).isdigit()):
+            seconds = float(value)
+            if seconds > 1e11:  # milliseconds
+                seconds /= 1000
+            return datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat()
+        return datetime.fromisoformat(str(value).strip().replace("Z", "+00:00")).date().isoformat()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _turn(value: Any) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def make_row(record: dict, columns: dict[str, str | None], where: str) -> Row | BadRow:
+    def get(field: str) -> Any:
+        column = columns[field]
+        return record.get(column) if column is not None else None
+
+    text = get("text")
+    if columns["text"] is None:
+        return BadRow(where, "no text column (use --map text=COLUMN)")
+    if not isinstance(text, str) or not text.strip():
+        return BadRow(where, "missing or empty text")
+    role = _role(get("role"))
+    if role is None:
+        return BadRow(where, f"unknown role {get('role')!r} (agent/客服/坐席 or customer/客户/用户)")
+    conversation = get("conversation")
+    agent = get("agent")
+    return Row(
+        conversation=str(conversation) if conversation not in (None, "") else None,
+        turn=_turn(get("turn")),
+        role=role,
+        agent=str(agent) if agent not in (None, "") and role == "agent" else None,
+        text=text,
+        date=_date(get("timestamp")),
+        where=where,
+    )
+
+
+# --- JSONL ---------------------------------------------------------------------------------------
+
+def parse_jsonl_line(raw: bytes, where: str, columns: ColumnMap) -> Row | BadRow | None:
+    """None for a blank line."""
+    if len(raw) > MAX_ROW_BYTES:
+        return BadRow(where, f"row of {len(raw):,} bytes is over the {MAX_ROW_BYTES:,}-byte limit")
+    if not raw.strip():
+        return None
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return BadRow(where, f"undecodable bytes (not UTF-8) at byte {exc.start}")
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return BadRow(where, f"broken JSON: {exc.msg} at column {exc.colno}")
+    if not isinstance(record, dict):
+        return BadRow(where, "a row is a JSON object")
+    return make_row(record, columns.resolve(list(record)), where)
+
+
+def jsonl_conversation_id(raw: bytes, columns: ColumnMap) -> str | None:
+    """The conversation id of a raw JSONL line, or None when it has none or is not a usable row."""
+    row = parse_jsonl_line(raw, "", columns)
+    return row.conversation if isinstance(row, Row) else None
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+def read_csv(path: Path, display: str, columns: ColumnMap) -> Iterator[Row | BadRow]:
+    """All rows of a CSV/TSV file (gzip or plain), in order."""
+    opener = gzip.open if is_gzip(path) else open
+    with opener(path, "rb") as handle:
+        data = handle.read()
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    dialect = csv.excel_tab if path.name.lower().removesuffix(".gz").endswith(".tsv") else csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    resolved = columns.resolve(header)
+    start_line = reader.line_num + 1
+    for fields in reader:
+        where = f"{display}:{start_line}"
+        start_line = reader.line_num + 1
+        if not any(f.strip() for f in fields):
+            continue
+        size = sum(len(f) for f in fields)
+        if size > MAX_ROW_BYTES:
+            yield BadRow(where, f"row of {size:,} characters is over the {MAX_ROW_BYTES:,} limit")
+            continue
+        if any("\udc80" <= ch <= "\udcff" for f in fields for ch in f):
+            yield BadRow(where, "undecodable bytes (not UTF-8)")
+            continue
+        if len(fields) != len(header):
+            yield BadRow(where, f"{len(fields)} fields where the header has {len(header)}")
+            continue
+        yield make_row(dict(zip(header, fields)), resolved, where)

@@ -1,0 +1,219 @@
+"""Checking one partition: its rows grouped into conversations, each agent turn checked in its
+position, and everything the outputs need gathered into one JSON-ready `part` dict.
+
+This is the unit of work of every engine (in-process, process pool, Dask): a pure function of
+the partition and the scan options, so any engine produces the same parts, and the merge
+(`lint.scan.store`) the same outputs.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+
+from ..checker import Checker
+from ..conversation import check_conversation
+from ..errors import InputError
+from ..model import Category, Scoring
+from .inputs import BadRow, ColumnMap, Row
+from .plan import Partition, read_partition
+
+CATEGORIES = tuple(c.value for c in Category)
+WORST_KEPT = 10  # worst conversations kept (with their turns) for the report
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    packs: tuple[str, ...] = ()
+    packs_dirs: tuple[str, ...] = ()
+    channel: str = "chat"
+    columns: dict[str, str] = field(default_factory=dict)  # --map field=column
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+_CHECKERS: dict[tuple, Checker] = {}  # one engine per process (pool worker, Dask worker)
+
+
+def checker_for(options: ScanOptions) -> Checker:
+    key = (options.packs, options.packs_dirs)
+    checker = _CHECKERS.get(key)
+    if checker is None:
+        checker = _CHECKERS[key] = Checker.from_packs(list(options.packs), list(options.packs_dirs))
+    return checker
+
+
+def scoring_of(checker: Checker) -> Scoring:
+    """The scoring of the last pack that sets one (default weights otherwise)."""
+    return next((p.scoring for p in reversed(checker.packs) if p.scoring is not None), Scoring())
+
+
+def check_partition(part: Partition, options: ScanOptions) -> dict:
+    checker = checker_for(options)
+    scoring = scoring_of(checker)
+    gathered = Gathered(part.index)
+    columns = ColumnMap(options.columns)
+    for run in _conversations(read_partition(part, columns), gathered):
+        _check_conversation(run, checker, scoring, options.channel, gathered)
+    return gathered.to_part()
+
+
+def _conversations(rows: Iterable[Row | BadRow], gathered: "Gathered") -> Iterable[list[Row]]:
+    """Runs of consecutive rows with the same conversation id (a row without an id is alone)."""
+    run: list[Row] = []
+    for row in rows:
+        if isinstance(row, BadRow):
+            gathered.errors.append({"where": row.where, "reason": row.reason})
+            continue
+        if run and (row.conversation is None or row.conversation != run[-1].conversation):
+            yield run
+            run = []
+        run.append(row)
+    if run:
+        yield run
+
+
+def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, channel: str, gathered: "Gathered") -> None:
+    if any(r.turn is not None for r in run):
+        run = sorted(run, key=lambda r: (r.turn is None, r.turn if r.turn is not None else 0))
+    conversation = run[0].conversation if run[0].conversation is not None else run[0].where
+    if run[0].conversation is None:  # no conversation ids: each turn alone, checked as a middle turn
+        turns = [(run[0].role, run[0].text)]
+        checked = [(0, "middle", run[0].text, checker.check(run[0].text, channel, "middle"))] if run[0].role == "agent" else []
+    else:
+        turns = [(r.role, r.text) for r in run]
+        try:
+            checked = check_conversation(checker, turns, channel)
+        except InputError:
+            checked = _check_turn_by_turn(run, checker, channel, gathered)
+    findings_by_turn: dict[int, list[dict]] = defaultdict(list)
+    severities: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
+    for index, position, text, result in checked:
+        row = run[index]
+        for diag in result.diagnostics:
+            suggestion = diag.suggestions[0].text if diag.suggestions else None
+            finding = {
+                "conversation": conversation, "turn": row.turn if row.turn is not None else index,
+                "agent": row.agent, "position": position, "rule": diag.rule_id, "category": diag.category.value,
+                "severity": diag.severity.value, "start": diag.start, "end": diag.end, "phrase": diag.text,
+                "suggestion": suggestion, "message": diag.message, "source": row.where,
+            }
+            gathered.findings.append(finding)
+            findings_by_turn[index].append(finding)
+            severities[diag.severity.value] += 1
+            categories[diag.category.value] += 1
+            gathered.count_finding(finding, row.date)
+    score = scoring.conversation_score(severities)
+    agent_turns = [i for i, _, _, _ in checked]
+    agents = sorted({run[i].agent or "" for i in agent_turns})
+    gathered.conversations.append({
+        "conversation": conversation, "source": run[0].where, "agents": ";".join(a for a in agents if a),
+        "turns": len(run), "agent_turns": len(agent_turns), "findings": sum(categories.values()),
+        **{c: categories[c] for c in CATEGORIES}, "score": score,
+        "date": next((r.date for r in run if r.date), "") or "",
+    })
+    gathered.totals["conversations"] += 1
+    gathered.totals["turns"] += len(run)
+    gathered.totals["agent_turns"] += len(agent_turns)
+    gathered.agent_chars += sum(len(run[i].text) for i in agent_turns)
+    for agent in agents:
+        stats = gathered.agents[agent]
+        stats["conversations"] += 1
+        stats["score_sum"] += score
+        mine = [i for i in agent_turns if (run[i].agent or "") == agent]
+        stats["turns"] += len(mine)
+        for i in mine:
+            for finding in findings_by_turn[i]:
+                stats["findings"] += 1
+                stats[finding["category"]] += 1
+    gathered.consider_worst(conversation, score, run, findings_by_turn)
+
+
+def _check_turn_by_turn(run: list[Row], checker: Checker, channel: str, gathered: "Gathered"):
+    """A conversation with a turn the engine refuses (over the text limit): report that turn,
+    check the others in their positions."""
+    from ..conversation import agent_positions
+
+    positions = agent_positions([r.role for r in run])
+    checked = []
+    for index, row in enumerate(run):
+        if row.role != "agent":
+            continue
+        try:
+            checked.append((index, positions[index], row.text, checker.check(row.text, channel, positions[index])))
+        except InputError as exc:
+            gathered.errors.append({"where": row.where, "reason": str(exc)})
+    return checked
+
+
+class Gathered:
+    """What one partition contributes to the outputs."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.findings: list[dict] = []
+        self.conversations: list[dict] = []
+        self.errors: list[dict] = []
+        self.totals: Counter[str] = Counter()
+        self.by_category: Counter[str] = Counter()
+        self.by_rule: Counter[str] = Counter()
+        self.by_date_category: dict[str, Counter[str]] = defaultdict(Counter)
+        self.by_date_rule: dict[str, Counter[str]] = defaultdict(Counter)
+        self.phrases: Counter[tuple[str, str, str]] = Counter()
+        self.agents: dict[str, Counter] = defaultdict(Counter)
+        self.worst: list[tuple[tuple, dict]] = []
+        self.agent_chars = 0
+
+    def count_finding(self, finding: dict, date: str | None) -> None:
+        self.by_category[finding["category"]] += 1
+        self.by_rule[finding["rule"]] += 1
+        if finding["phrase"]:
+            self.phrases[(finding["rule"], finding["category"], finding["phrase"])] += 1
+        if date:
+            self.by_date_category[date][finding["category"]] += 1
+            self.by_date_rule[date][finding["rule"]] += 1
+
+    def consider_worst(self, conversation: str, score: float, run: list[Row], findings_by_turn: dict) -> None:
+        total = sum(len(f) for f in findings_by_turn.values())
+        if not total:
+            return
+        key = worst_key(score, total, conversation, run[0].where)
+        if len(self.worst) >= WORST_KEPT and key >= self.worst[-1][0]:
+            return
+        detail = {
+            "conversation": conversation, "score": score, "findings": total, "source": run[0].where,
+            "turns": [{
+                "turn": row.turn if row.turn is not None else i, "role": row.role, "agent": row.agent, "text": row.text,
+                "findings": [{"start": f["start"], "end": f["end"], "rule_id": f["rule"], "category": f["category"],
+                              "message": f["message"], "suggestion": f["suggestion"]} for f in findings_by_turn.get(i, [])],
+            } for i, row in enumerate(run)],
+        }
+        self.worst.append((key, detail))
+        self.worst.sort(key=lambda item: item[0])
+        del self.worst[WORST_KEPT:]
+
+    def to_part(self) -> dict:
+        self.totals["findings"] = len(self.findings)
+        self.totals["errors"] = len(self.errors)
+        return {
+            "index": self.index,
+            "findings": self.findings,
+            "conversations": self.conversations,
+            "errors": self.errors,
+            "totals": dict(self.totals),
+            "by_category": dict(self.by_category),
+            "by_rule": dict(self.by_rule),
+            "by_date_category": {d: dict(c) for d, c in self.by_date_category.items()},
+            "by_date_rule": {d: dict(c) for d, c in self.by_date_rule.items()},
+            "phrases": [[r, c, p, n] for (r, c, p), n in self.phrases.items()],
+            "agents": {a: dict(s) for a, s in self.agents.items()},
+            "worst": [detail for _, detail in self.worst],
+            "agent_chars": self.agent_chars,
+        }
+
+
+def worst_key(score: float, findings: int, conversation: str, source: str) -> tuple:
+    """Worst first: lowest score, then most findings, then by id and place (deterministic)."""
+    return (score, -findings, conversation, source)

@@ -1,0 +1,138 @@
+"""Splitting the inputs into partitions, and reading one partition's rows.
+
+A partition is a whole file (CSV, gzip) or, for a plain JSONL file, a byte range cut at line
+starts. Conversations are runs of consecutive rows with the same id, and a run may cross a cut;
+so a partition owns the conversations whose first row lies in its range: it skips the rows that
+continue the conversation in progress before its start, and reads past its end to finish its
+last conversation. A bad row is reported by the partition whose range holds it. Every partition,
+run in any order on any machine, therefore sees whole conversations, and together they see each
+row exactly once.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .inputs import BadRow, ColumnMap, Row, file_format, is_gzip, parse_jsonl_line, read_csv
+
+TARGET_BYTES = 4 << 20  # a partition's size: enough work to pay for a task, small enough to checkpoint often
+LOOKBACK_BYTES = 16 << 20  # how far back a partition looks for the conversation in progress
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    index: int
+    path: str  # absolute
+    display: str  # as the user named it (messages, outputs)
+    format: str  # "jsonl" or "csv"
+    start: int  # byte range [start, end) of a plain JSONL file; whole files: 0, -1
+    end: int
+    first_line: int  # line number of `start`
+    size: int  # bytes, for progress
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def plan(paths: list[str], target_bytes: int = TARGET_BYTES) -> list[Partition]:
+    """Partitions of all inputs, in input order."""
+    partitions: list[Partition] = []
+    for display in paths:
+        path = Path(display).resolve()
+        size = path.stat().st_size
+        if file_format(path) == "csv" or is_gzip(path) or size <= target_bytes:
+            partitions.append(Partition(len(partitions), str(path), display, file_format(path), 0, -1, 1, size))
+            continue
+        for start, end, line in _jsonl_cuts(path, size, target_bytes):
+            partitions.append(Partition(len(partitions), str(path), display, "jsonl", start, end, line, end - start))
+    return partitions
+
+
+def _jsonl_cuts(path: Path, size: int, target_bytes: int) -> Iterator[tuple[int, int, int]]:
+    """(start, end, line number of start) ranges, each ending just after a newline."""
+    with open(path, "rb") as handle:
+        start, line = 0, 1
+        while start < size:
+            handle.seek(min(start + target_bytes, size))
+            if handle.tell() < size:
+                handle.readline()  # to the end of the line we landed in
+            end = handle.tell()
+            handle.seek(start)
+            lines = handle.read(end - start).count(b"\n")
+            yield start, end, line
+            start, line = end, line + lines
+
+
+# --- reading a partition -----------------------------------------------------------------------
+
+def read_partition(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
+    if part.format == "csv":
+        yield from read_csv(Path(part.path), part.display, columns)
+    elif part.end < 0:
+        yield from _read_whole_jsonl(part, columns)
+    else:
+        yield from _read_jsonl_range(part, columns)
+
+
+def _read_whole_jsonl(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
+    import gzip
+
+    opener = gzip.open if is_gzip(Path(part.path)) else open
+    with opener(part.path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            row = parse_jsonl_line(raw, f"{part.display}:{number}", columns)
+            if row is not None:
+                yield row
+
+
+def _read_jsonl_range(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
+    with open(part.path, "rb") as handle:
+        in_progress = _conversation_before(handle, part.start, columns) if part.start > 0 else None
+        handle.seek(part.start)
+        position, number = part.start, part.first_line
+        last: str | None = None  # conversation of the last row this partition kept
+        for raw in handle:
+            here, line_number = position, number
+            position += len(raw)
+            number += 1
+            row = parse_jsonl_line(raw, f"{part.display}:{line_number}", columns)
+            if here >= part.end:  # past the range: only the conversation in progress goes on
+                if row is None or isinstance(row, BadRow):
+                    continue  # the next partition reports it
+                if last is None or row.conversation != last:
+                    return
+                yield row
+                continue
+            if row is None:
+                continue
+            if isinstance(row, BadRow):
+                yield row
+                continue
+            if in_progress is not None and row.conversation == in_progress:
+                continue  # the previous partition owns this conversation
+            in_progress = None
+            last = row.conversation
+            yield row
+
+
+def _conversation_before(handle, start: int, columns: ColumnMap) -> str | None:
+    """Conversation id of the last usable row before byte `start` (a line start)."""
+    block = 1 << 16
+    end = start
+    tail = b""
+    while end > 0 and start - end < LOOKBACK_BYTES:
+        begin = max(0, end - block)
+        handle.seek(begin)
+        chunk = handle.read(end - begin) + tail
+        lines = chunk.split(b"\n")
+        # lines[0] may be cut unless we read from the start of the file
+        complete = lines if begin == 0 else lines[1:]
+        for raw in reversed(complete):
+            if raw.strip():
+                row = parse_jsonl_line(raw, "", columns)
+                if isinstance(row, Row):
+                    return row.conversation
+        tail = lines[0] if begin > 0 else b""
+        end = begin
+    return None
