@@ -3,6 +3,7 @@
     cslint check [FILE ...]           lint replies (stdin when no FILE or FILE is -)
     cslint rules list|show|test|check work with rule packs
     cslint eval FILE.jsonl            precision / recall / F1 per category
+    cslint scan INPUT... --out DIR    QA batch scan of transcripts (lint/scan/)
 
 A thin wrapper over `Checker.check`; output formats live in `lint.render`. Exit status: 0 clean,
 1 findings at or above `--fail-on`, 2 usage, input or pack errors. A user error is always a
@@ -372,6 +373,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"refuse longer texts with 413 (default: {DEFAULT_MAX_CHARS})")
     serve.add_argument("--max-body", type=_positive, default=64 * 1024, metavar="BYTES",
                        help="refuse larger request bodies with 413 (default: 65536)")
+
+    from .scan.command import add_arguments as add_scan_arguments, cmd_scan
+
+    scan = _command(sub, "scan", cmd_scan, "QA batch scan of transcript files into reports", [packs])
+    add_scan_arguments(scan)
 
     evaluation = _command(sub, "eval", cmd_eval, "score the packs against a labelled .jsonl file", [packs])
     evaluation.add_argument("file", metavar="FILE.jsonl")

@@ -3,8 +3,8 @@
 A partition is a whole file (CSV, gzip) or, for a plain JSONL file, a byte range cut at line
 starts. Conversations are runs of consecutive rows with the same id, and a run may cross a cut;
 so a partition owns the conversations whose first row lies in its range: it skips the rows that
-continue the conversation in progress before its start, and reads past its end to finish its
-last conversation. A bad row is reported by the partition whose range holds it. Every partition,
+continue the conversation in progress before its start (found once, when planning), and reads
+past its end to finish its last conversation. A bad row is reported by the partition whose range holds it. Every partition,
 run in any order on any machine, therefore sees whole conversations, and together they see each
 row exactly once.
 """
@@ -17,7 +17,6 @@ from typing import Iterator
 from .inputs import BadRow, ColumnMap, Row, file_format, is_gzip, parse_jsonl_line, read_csv
 
 TARGET_BYTES = 4 << 20  # a partition's size: enough work to pay for a task, small enough to checkpoint often
-LOOKBACK_BYTES = 16 << 20  # how far back a partition looks for the conversation in progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +29,15 @@ class Partition:
     end: int
     first_line: int  # line number of `start`
     size: int  # bytes, for progress
+    in_progress: str | None = None  # conversation of the last usable row before `start`
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def plan(paths: list[str], target_bytes: int = TARGET_BYTES) -> list[Partition]:
-    """Partitions of all inputs, in input order."""
+def plan(paths: list[str], target_bytes: int = TARGET_BYTES, columns: ColumnMap | None = None) -> list[Partition]:
+    """Partitions of all inputs, in input order (`columns`: how to find conversation ids)."""
+    columns = columns or ColumnMap()
     partitions: list[Partition] = []
     for display in paths:
         path = Path(display).resolve()
@@ -44,24 +45,28 @@ def plan(paths: list[str], target_bytes: int = TARGET_BYTES) -> list[Partition]:
         if file_format(path) == "csv" or is_gzip(path) or size <= target_bytes:
             partitions.append(Partition(len(partitions), str(path), display, file_format(path), 0, -1, 1, size))
             continue
-        for start, end, line in _jsonl_cuts(path, size, target_bytes):
-            partitions.append(Partition(len(partitions), str(path), display, "jsonl", start, end, line, end - start))
+        with open(path, "rb") as handle:
+            for start, end, line in _jsonl_cuts(handle, size, target_bytes):
+                in_progress = _conversation_before(handle, start, columns) if start > 0 else None
+                partitions.append(Partition(len(partitions), str(path), display, "jsonl", start, end, line, end - start,
+                                            in_progress))
     return partitions
 
 
-def _jsonl_cuts(path: Path, size: int, target_bytes: int) -> Iterator[tuple[int, int, int]]:
+def _jsonl_cuts(handle, size: int, target_bytes: int) -> list[tuple[int, int, int]]:
     """(start, end, line number of start) ranges, each ending just after a newline."""
-    with open(path, "rb") as handle:
-        start, line = 0, 1
-        while start < size:
-            handle.seek(min(start + target_bytes, size))
-            if handle.tell() < size:
-                handle.readline()  # to the end of the line we landed in
-            end = handle.tell()
-            handle.seek(start)
-            lines = handle.read(end - start).count(b"\n")
-            yield start, end, line
-            start, line = end, line + lines
+    cuts = []
+    start, line = 0, 1
+    while start < size:
+        handle.seek(min(start + target_bytes, size))
+        if handle.tell() < size:
+            handle.readline()  # to the end of the line we landed in
+        end = handle.tell()
+        handle.seek(start)
+        lines = handle.read(end - start).count(b"\n")
+        cuts.append((start, end, line))
+        start, line = end, line + lines
+    return cuts
 
 
 # --- reading a partition -----------------------------------------------------------------------
@@ -87,8 +92,8 @@ def _read_whole_jsonl(part: Partition, columns: ColumnMap) -> Iterator[Row | Bad
 
 
 def _read_jsonl_range(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
+    in_progress = part.in_progress
     with open(part.path, "rb") as handle:
-        in_progress = _conversation_before(handle, part.start, columns) if part.start > 0 else None
         handle.seek(part.start)
         position, number = part.start, part.first_line
         last: str | None = None  # conversation of the last row this partition kept
@@ -117,11 +122,11 @@ def _read_jsonl_range(part: Partition, columns: ColumnMap) -> Iterator[Row | Bad
 
 
 def _conversation_before(handle, start: int, columns: ColumnMap) -> str | None:
-    """Conversation id of the last usable row before byte `start` (a line start)."""
+    """Conversation id of the last usable row before byte `start` (a line start), however far back."""
     block = 1 << 16
     end = start
     tail = b""
-    while end > 0 and start - end < LOOKBACK_BYTES:
+    while end > 0:
         begin = max(0, end - block)
         handle.seek(begin)
         chunk = handle.read(end - begin) + tail

@@ -45,9 +45,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from ..model import Category
 
@@ -64,7 +65,7 @@ UNKNOWN_COLOUR = "#616161"
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 TOTAL_LABELS = (
     ("conversations", "会话"), ("turns", "轮次"), ("agent_turns", "客服轮次"),
-    ("findings", "问题"), ("errors", "错误"),
+    ("findings", "问题"), ("errors", "无法读取的行"),
 )
 TOP_RULES_SHOWN = 15
 TOP_RULES_PER_DAY = 5
@@ -462,7 +463,8 @@ def _line_chart(days: Sequence[str], series: Sequence[Series], caption: str) -> 
     peak = max((v for s in series for v in s.values), default=0)
     lines = "\n".join(_series_shape(s, days, peak) for s in series)
     svg = (f'<svg class="chart line-chart" viewBox="0 0 {CHART_WIDTH} {LINE_CHART_HEIGHT}" '
-           f'width="{CHART_WIDTH}" height="{LINE_CHART_HEIGHT}" role="img" aria-label="{esc(caption)}">\n'
+           f'width="{CHART_WIDTH}" height="{LINE_CHART_HEIGHT}" role="img" '
+           f'aria-label="{esc(caption)}">\n'
            f"{_line_axes(days, peak)}\n{lines}\n</svg>")
     return f'<figure class="line">\n{svg}\n{_legend(series)}\n</figure>'
 
@@ -485,7 +487,8 @@ def _line_axes(days: Sequence[str], peak: int) -> str:
     left, top, width, height = _plot_box()
     bottom, label_y = top + height, top + height + 22
     if len(days) == 1:
-        day_labels = f'<text x="{left + width / 2:.1f}" y="{label_y}" text-anchor="middle">{esc(days[0])}</text>'
+        day_labels = (f'<text x="{left + width / 2:.1f}" y="{label_y}" text-anchor="middle">'
+                      f"{esc(days[0])}</text>")
     else:
         day_labels = (f'<text x="{left}" y="{label_y}" text-anchor="start">{esc(days[0])}</text>'
                       f'<text x="{left + width}" y="{label_y}" text-anchor="end">{esc(days[-1])}</text>')
@@ -518,7 +521,8 @@ def _dash(series: Series) -> str:
 def _legend(series: Sequence[Series]) -> str:
     items = "".join(
         f'<li><svg class="swatch" viewBox="0 0 28 10" width="28" height="10" aria-hidden="true">'
-        f'<line x1="0" y1="5" x2="28" y2="5" stroke="{s.colour}" stroke-width="3"{_dash(s)}></line></svg>'
+        f'<line x1="0" y1="5" x2="28" y2="5" stroke="{s.colour}" stroke-width="3"{_dash(s)}></line>'
+        "</svg>"
         f"{esc(s.name)}</li>"
         for s in series
     )
@@ -529,12 +533,14 @@ _BASE_CSS = """\
 :root { --text: #1f2328; --muted: #59636e; --line: #d0d7de; --bg: #f6f8fa;
   --font: "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", "Source Han Sans SC", sans-serif; }
 * { box-sizing: border-box; }
-body { margin: 0; font-family: var(--font); color: var(--text); background: var(--bg); line-height: 1.6; }
+body { margin: 0; font-family: var(--font); color: var(--text); background: var(--bg);
+  line-height: 1.6; }
 main { max-width: 1000px; margin: 0 auto; padding: 16px 24px 40px; }
 h1 { font-size: 1.5rem; margin: 8px 0 16px; }
 h2 { font-size: 1.15rem; margin: 0 0 12px; }
 h3 { font-size: 1rem; margin: 16px 0 8px; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px; margin-bottom: 16px; }
+section { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px;
+  margin-bottom: 16px; }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
 .none { color: var(--muted); margin: 0; }
 .facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0 0 12px; }
@@ -550,22 +556,26 @@ code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; 
 .axes line.grid { stroke: var(--line); stroke-dasharray: 3 3; }
 .axes text { fill: var(--muted); font-size: 12px; }
 figure.line { margin: 0; }
-.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 6px 16px; padding: 0; margin: 6px 0 0; font-size: .9rem; }
+.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 6px 16px; padding: 0;
+  margin: 6px 0 0; font-size: .9rem; }
 .legend li { display: flex; align-items: center; gap: 6px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.chip { display: inline-block; padding: 0 6px; border-radius: 4px; font-size: .8rem; color: #fff; background: var(--c, #616161); }
+.chip { display: inline-block; padding: 0 6px; border-radius: 4px; font-size: .8rem; color: #fff;
+  background: var(--c, #616161); }
 .conversation { border-top: 1px solid var(--line); padding-top: 4px; }
 .conversation:first-of-type { border-top: 0; }
 .conversation .meta { color: var(--muted); font-weight: normal; font-size: .9rem; margin-left: 12px; }
 .turn { border-radius: 6px; padding: 8px 12px; margin: 8px 0; max-width: 88%; }
 .turn.agent { background: #fff; border: 1px solid var(--line); border-left: 4px solid #0969da; }
-.turn.customer { background: #eef1f4; border: 1px dashed var(--line); margin-left: auto; color: #3d444d; }
+.turn.customer { background: #eef1f4; border: 1px dashed var(--line); margin-left: auto;
+  color: #3d444d; }
 .speaker { font-size: .85rem; color: var(--muted); }
 .text { white-space: pre-wrap; overflow-wrap: break-word; }
-mark { background: var(--tint, #eee); border-bottom: 2px solid var(--c, #616161); color: inherit; padding: 0 1px; border-radius: 2px; }
+mark { background: var(--tint, #eee); border-bottom: 2px solid var(--c, #616161); color: inherit;
+  padding: 0 1px; border-radius: 2px; }
 .insertion { color: var(--c, #616161); font-size: .7em; vertical-align: super; cursor: help; }
 .findings { margin: 6px 0 0; padding-left: 1.2em; font-size: .9rem; }
 .findings li { margin: 2px 0; }

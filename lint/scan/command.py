@@ -1,0 +1,70 @@
+"""The `cslint scan` command line: options in, a summary out (exit 2 on a user error)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..model import CHANNELS
+from .inputs import FIELDS
+from .plan import TARGET_BYTES
+from .run import ENGINES, Progress, ScanError, run_scan
+from .partition import ScanOptions
+from .store import StateMismatch
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL or CSV transcript files (.gz too)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output directory (also the checkpoint)")
+    parser.add_argument("--channel", choices=CHANNELS, default="chat")
+    parser.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
+                        help=f"which column holds a field ({', '.join(FIELDS)}); repeatable")
+    parser.add_argument("--workers", type=int, default=None, metavar="N", help="parallel workers (default: all cores)")
+    parser.add_argument("--engine", choices=ENGINES, default="local",
+                        help="local (process pool) or dask (a Dask distributed cluster)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: tcp://HOST:PORT of an existing cluster")
+    parser.add_argument("--strict", action="store_true", help="stop at the first bad row (exit 2)")
+    parser.add_argument("--fresh", action="store_true", help="discard a previous run's checkpoint in DIR")
+    parser.add_argument("--partition-bytes", type=int, default=TARGET_BYTES, metavar="BYTES",
+                        help=f"size of a unit of work and of checkpointing (default: {TARGET_BYTES:,})")
+
+
+def _columns(entries: list[str]) -> dict[str, str]:
+    columns = {}
+    for entry in entries:
+        field, sep, column = entry.partition("=")
+        if not sep or not column or field not in FIELDS:
+            raise ScanError(f"--map {entry!r}: expected FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}")
+        columns[field] = column
+    return columns
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    try:
+        if args.workers is not None and args.workers < 1:
+            raise ScanError("--workers must be at least 1")
+        if args.scheduler and args.engine != "dask":
+            raise ScanError("--scheduler goes with --engine dask")
+        options = ScanOptions(packs=tuple(args.pack), packs_dirs=tuple(args.packs_dir), channel=args.channel,
+                              columns=_columns(args.map))
+        missing = [p for p in args.inputs if not Path(p).is_file()]
+        if missing:
+            raise ScanError(f"{missing[0]}: no such file")
+        if args.partition_bytes < 1024:
+            raise ScanError("--partition-bytes must be at least 1024")
+        progress = Progress(sum(Path(p).stat().st_size for p in args.inputs))
+        try:
+            outcome = run_scan(args.inputs, args.out, options, workers=args.workers, engine=args.engine,
+                               scheduler=args.scheduler, strict=args.strict, fresh=args.fresh,
+                               partition_bytes=args.partition_bytes, on_progress=progress.update)
+        finally:
+            progress.close()
+    except (ScanError, StateMismatch, OSError) as exc:
+        print(f"cslint scan: {exc}", file=sys.stderr)
+        return 2
+    totals = outcome.summary["totals"]
+    resumed = "" if outcome.ran == outcome.partitions else f"（续跑：本次检查 {outcome.ran}/{outcome.partitions} 个分片）"
+    print(f"扫描完成{resumed}：{totals['conversations']:,} 个会话，{totals['turns']:,} 轮（坐席 {totals['agent_turns']:,} 轮），"
+          f"{totals['findings']:,} 个问题，{totals['errors']:,} 行无法读取；用时 {outcome.seconds:.1f} 秒。")
+    print(f"输出：{Path(args.out) / 'report.html'}（另有 findings.jsonl、conversations.csv、agents.csv、errors.jsonl）")
+    return 0

@@ -1,0 +1,178 @@
+"""`cslint scan`: plan the partitions, run the unfinished ones on an engine, merge the outputs.
+
+Engines run `check_partition` and hand each finished part back to this process, which alone
+writes the checkpoint (so the output directory needs no sharing with Dask workers):
+
+* `local`: in this process with one worker, else a process pool (each worker builds the engine
+  once, on its first partition);
+* `dask`: the tasks of an existing Dask distributed cluster (`--scheduler tcp://HOST:PORT`), or
+  of a local distributed cluster started for the scan.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from ..checker import Checker
+from .partition import ScanOptions, check_partition, scoring_of
+from .inputs import ColumnMap
+from .plan import TARGET_BYTES, Partition, plan
+from .store import ScanState
+
+ENGINES = ("local", "dask")
+
+
+class ScanError(Exception):
+    """A user error: message for stderr, exit status 2."""
+
+
+@dataclass
+class ScanOutcome:
+    summary: dict
+    partitions: int
+    ran: int  # partitions checked by this run (the others were done before)
+    seconds: float
+
+
+def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *, workers: int | None = None,
+             engine: str = "local", scheduler: str | None = None, strict: bool = False, fresh: bool = False,
+             partition_bytes: int = TARGET_BYTES,
+             on_progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
+    """Scan `inputs` into `out_dir`, resuming what a killed run left. `on_progress(bytes, turns)`
+    is called after each partition."""
+    started = time.perf_counter()
+    missing = [p for p in inputs if not Path(p).is_file()]
+    if missing:
+        raise ScanError(f"{missing[0]}: no such file")
+    checker = Checker.from_packs(list(options.packs), list(options.packs_dirs))  # PackError: a broken pack
+    partitions = plan(list(inputs), partition_bytes, ColumnMap(options.columns))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    state = ScanState(out)
+    stored = state.open(_manifest(inputs, options, checker, partitions), fresh=fresh)
+    if stored.get("complete"):
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+        return ScanOutcome(summary, len(partitions), 0, time.perf_counter() - started)
+    done = state.done()
+    todo = [p for p in partitions if p.index not in done]
+    workers = workers or os.cpu_count() or 1
+    for part in _run(engine, todo, options, workers, scheduler):
+        if strict and part["errors"]:
+            first = part["errors"][0]
+            raise ScanError(f"{first['where']}: {first['reason']} (--strict)")
+        state.save_part(part)
+        if on_progress:
+            on_progress(partitions[part["index"]].size, part["totals"].get("turns", 0))
+    from .store import merge
+
+    scoring = scoring_of(checker)
+    header = {
+        "generated_by": f"cslint {_version()}",
+        "inputs": list(inputs),
+        "packs": [{"id": p.id, "version": p.version} for p in checker.packs],
+        "channel": options.channel,
+    }
+    rules = {r.id: {"category": r.category.value, "message": r.message} for r in checker.rules}
+    summary = merge(state, len(partitions), header, rules, {"formula": scoring.formula(), "weights": scoring.weights})
+    state.mark_complete(stored)
+    return ScanOutcome(summary, len(partitions), len(todo), time.perf_counter() - started)
+
+
+def _manifest(inputs: Sequence[str], options: ScanOptions, checker: Checker, partitions: list[Partition]) -> dict:
+    """What makes two runs "the same scan": same files (size, mtime), options, packs, plan."""
+    files = []
+    for name in inputs:
+        stat = Path(name).stat()
+        files.append({"path": str(Path(name).resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
+    return {
+        "inputs": files,
+        "options": options.to_dict(),
+        "packs": [{"id": p.id, "version": p.version, "path": p.path} for p in checker.packs],
+        "partitions": [p.to_dict() for p in partitions],
+    }
+
+
+def _run(engine: str, todo: list[Partition], options: ScanOptions, workers: int, scheduler: str | None) -> Iterator[dict]:
+    if not todo:
+        return iter(())
+    if engine == "dask":
+        return _run_dask(todo, options, workers, scheduler)
+    if workers == 1:
+        return (check_partition(p, options) for p in todo)
+    return _run_pool(todo, options, workers)
+
+
+def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iterator[dict]:
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        futures = [pool.submit(check_partition, p, options) for p in todo]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def _run_dask(todo: list[Partition], options: ScanOptions, workers: int, scheduler: str | None) -> Iterator[dict]:
+    try:
+        from distributed import Client, LocalCluster, as_completed as dask_completed
+    except ImportError:
+        raise ScanError("--engine dask needs dask.distributed: pip install 'cslint[dask]'") from None
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise ScanError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = client.map(check_partition, todo, options=options, pure=False)
+        for future in dask_completed(futures):
+            yield future.result()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+class Progress:
+    """A one-line progress bar on a terminal (turns/s, ETA); silent otherwise."""
+
+    def __init__(self, total_bytes: int, stream=sys.stderr, enabled: bool | None = None) -> None:
+        self.total = max(total_bytes, 1)
+        self.stream = stream
+        self.enabled = stream.isatty() if enabled is None else enabled
+        self.started = time.perf_counter()
+        self.done_bytes = 0
+        self.turns = 0
+
+    def update(self, size: int, turns: int) -> None:
+        self.done_bytes += size
+        self.turns += turns
+        if not self.enabled:
+            return
+        elapsed = max(time.perf_counter() - self.started, 1e-6)
+        fraction = min(self.done_bytes / self.total, 1.0)
+        eta = elapsed * (1 - fraction) / fraction if fraction else 0
+        bar = "█" * int(fraction * 30) + "░" * (30 - int(fraction * 30))
+        self.stream.write(f"\r{bar} {fraction:6.1%}  {self.turns / elapsed:,.0f} 轮/秒  剩余 {int(eta) // 60}:{int(eta) % 60:02d} ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__

@@ -1,0 +1,201 @@
+"""The output directory: checkpointed parts while a scan runs, then the merged outputs.
+
+    DIR/.cslint-scan/manifest.json   what is being scanned (inputs, options, partitions)
+    DIR/.cslint-scan/parts/NNNNNN.json.gz   one finished partition (written whole, then renamed)
+    DIR/findings.jsonl conversations.csv agents.csv errors.jsonl summary.json report.html
+
+A part file exists only once its partition is completely done (write to a temporary name, fsync,
+rename), so a scan killed at any moment, even by SIGKILL, resumes by running the partitions that
+have no part yet. The outputs are merged from the parts in partition order and each is renamed
+into place whole; the merge is a pure function of the parts, so a resumed scan writes outputs
+identical to an uninterrupted one. After a complete merge the manifest says so and the parts are
+removed; running the same command again then has nothing left to do.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import shutil
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterator
+
+from .partition import CATEGORIES, WORST_KEPT, worst_key
+
+STATE_DIR = ".cslint-scan"
+TOP_PHRASES = 30
+OUTPUTS = ("findings.jsonl", "conversations.csv", "agents.csv", "errors.jsonl", "summary.json", "report.html")
+
+
+class StateMismatch(Exception):
+    """DIR holds the state of a scan of other inputs or options."""
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+class ScanState:
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.state_dir = out_dir / STATE_DIR
+        self.parts_dir = self.state_dir / "parts"
+        self.manifest_path = self.state_dir / "manifest.json"
+
+    # --- the manifest -----------------------------------------------------------------------
+    def open(self, manifest: dict, fresh: bool = False) -> dict:
+        """Start or resume. Returns the stored manifest (with `complete`)."""
+        manifest = json.loads(json.dumps(manifest))  # compare as stored (tuples become lists)
+        if fresh and self.state_dir.exists():
+            shutil.rmtree(self.state_dir)
+        if self.manifest_path.exists():
+            stored = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            if stored.get("scan") != manifest:
+                raise StateMismatch(f"{self.out_dir} holds a scan of other inputs or options "
+                                    "(use --fresh to start over, or another --out)")
+            if stored.get("complete") and not all((self.out_dir / name).exists() for name in OUTPUTS):
+                stored["complete"] = False  # outputs removed by hand: scan again
+            if not stored.get("complete"):
+                self.parts_dir.mkdir(parents=True, exist_ok=True)
+            return stored
+        self.parts_dir.mkdir(parents=True, exist_ok=True)
+        stored = {"scan": manifest, "complete": False}
+        write_atomically(self.manifest_path, json.dumps(stored, ensure_ascii=False, indent=1).encode())
+        return stored
+
+    def mark_complete(self, stored: dict) -> None:
+        stored = {**stored, "complete": True}
+        write_atomically(self.manifest_path, json.dumps(stored, ensure_ascii=False, indent=1).encode())
+        shutil.rmtree(self.parts_dir, ignore_errors=True)
+
+    # --- parts ------------------------------------------------------------------------------
+    def part_path(self, index: int) -> Path:
+        return self.parts_dir / f"{index:06d}.json.gz"
+
+    def done(self) -> set[int]:
+        if not self.parts_dir.exists():
+            return set()
+        return {int(p.name.split(".")[0]) for p in self.parts_dir.glob("*.json.gz")}
+
+    def save_part(self, part: dict) -> None:
+        data = gzip.compress(json.dumps(part, ensure_ascii=False).encode(), compresslevel=1, mtime=0)
+        write_atomically(self.part_path(part["index"]), data)
+
+    def load_part(self, index: int) -> dict:
+        with gzip.open(self.part_path(index), "rb") as handle:
+            return json.load(handle)
+
+    def parts(self, count: int) -> Iterator[dict]:
+        for index in range(count):
+            yield self.load_part(index)
+
+
+# --- merging --------------------------------------------------------------------------------------
+
+CONVERSATION_COLUMNS = ("conversation", "source", "agents", "turns", "agent_turns", "findings", *CATEGORIES, "score", "date")
+AGENT_COLUMNS = ("agent", "conversations", "turns", "findings", "per_100_turns", *CATEGORIES, "score")
+
+
+def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], formula: dict) -> dict:
+    """Write every output from the parts; returns the summary (what report.html shows)."""
+    out = state.out_dir
+    totals: Counter[str] = Counter()
+    by_category: Counter[str] = Counter({c: 0 for c in CATEGORIES})
+    by_rule: Counter[str] = Counter()
+    by_date_category: dict[str, Counter] = defaultdict(Counter)
+    by_date_rule: dict[str, Counter] = defaultdict(Counter)
+    phrases: Counter[tuple[str, str, str]] = Counter()
+    agents: dict[str, Counter] = defaultdict(Counter)
+    worst: list[tuple[tuple, dict]] = []
+    chars = 0
+    with _Output(out / "findings.jsonl") as findings, _Output(out / "errors.jsonl") as errors, \
+            _Output(out / "conversations.csv") as conversations:
+        conversation_rows = csv.DictWriter(conversations, CONVERSATION_COLUMNS, lineterminator="\n")
+        conversation_rows.writeheader()
+        for part in state.parts(count):
+            for finding in part["findings"]:
+                findings.write(json.dumps(finding, ensure_ascii=False) + "\n")
+            for error in part["errors"]:
+                errors.write(json.dumps(error, ensure_ascii=False) + "\n")
+            conversation_rows.writerows(part["conversations"])
+            totals.update(part["totals"])
+            by_category.update(part["by_category"])
+            by_rule.update(part["by_rule"])
+            for date, counts in part["by_date_category"].items():
+                by_date_category[date].update(counts)
+            for date, counts in part["by_date_rule"].items():
+                by_date_rule[date].update(counts)
+            phrases.update({(r, c, p): n for r, c, p, n in part["phrases"]})
+            for agent, stats in part["agents"].items():
+                agents[agent].update(stats)
+            worst.extend((worst_key(w["score"], w["findings"], w["conversation"], w["source"]), w) for w in part["worst"])
+            chars += part["agent_chars"]
+    agent_rows = _agent_rows(agents)
+    with _Output(out / "agents.csv") as handle:
+        writer = csv.DictWriter(handle, AGENT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(agent_rows)
+    summary = {
+        **header,
+        "totals": {k: totals[k] for k in ("conversations", "turns", "agent_turns", "findings", "errors")},
+        "agent_chars": chars,
+        "by_category": {c: by_category[c] for c in CATEGORIES},
+        "by_rule": {rule: {"count": n, **rules.get(rule, {"category": "", "message": ""})}
+                    for rule, n in sorted(by_rule.items(), key=lambda item: (-item[1], item[0]))},
+        "by_date_category": {d: {c: by_date_category[d][c] for c in CATEGORIES} for d in sorted(by_date_category)},
+        "by_date_rule": {d: dict(sorted(by_date_rule[d].items())) for d in sorted(by_date_rule)},
+        "top_phrases": [{"rule_id": r, "category": c, "phrase": p, "count": n} for (r, c, p), n in
+                        sorted(phrases.items(), key=lambda item: (-item[1], item[0]))[:TOP_PHRASES]],
+        "agents": [{"agent": a["agent"] or "（无坐席编号）", "conversations": a["conversations"], "turns": a["turns"],
+                    "findings": a["findings"], "per_100_turns": a["per_100_turns"], "score": a["score"]}
+                   for a in sorted(agent_rows, key=lambda a: (a["score"], -a["per_100_turns"], a["agent"]))],
+        "worst_conversations": [detail for _, detail in sorted(worst, key=lambda item: item[0])[:WORST_KEPT]],
+        "score": formula,
+    }
+    write_atomically(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1).encode())
+    from .report import render_report
+
+    write_atomically(out / "report.html", render_report(summary).encode())
+    return summary
+
+
+def _agent_rows(agents: dict[str, Counter]) -> list[dict]:
+    rows = []
+    for agent in sorted(agents):
+        stats = agents[agent]
+        turns = stats["turns"]
+        rows.append({
+            "agent": agent, "conversations": stats["conversations"], "turns": turns, "findings": stats["findings"],
+            "per_100_turns": round(100 * stats["findings"] / turns, 2) if turns else 0.0,
+            **{c: stats[c] for c in CATEGORIES},
+            "score": round(stats["score_sum"] / stats["conversations"], 2) if stats["conversations"] else 100.0,
+        })
+    return rows
+
+
+class _Output:
+    """A text output written to a temporary file and renamed into place when complete."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.temporary = path.with_name(path.name + ".tmp")
+
+    def __enter__(self) -> io.TextIOWrapper:
+        self.handle = open(self.temporary, "w", encoding="utf-8", newline="")
+        return self.handle
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.handle.flush()
+            os.fsync(self.handle.fileno())
+        self.handle.close()
+        if kind is None:
+            os.replace(self.temporary, self.path)
