@@ -7,7 +7,6 @@ from pathlib import Path
 
 from ..model import CHANNELS
 from .inputs import FIELDS
-from .plan import TARGET_BYTES
 from .run import ENGINES, Progress, ScanError, run_scan
 from .partition import ScanOptions
 from .store import StateMismatch
@@ -25,8 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: tcp://HOST:PORT of an existing cluster")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad row (exit 2)")
     parser.add_argument("--fresh", action="store_true", help="discard a previous run's checkpoint in DIR")
-    parser.add_argument("--partition-bytes", type=int, default=TARGET_BYTES, metavar="BYTES",
-                        help=f"size of a unit of work and of checkpointing (default: {TARGET_BYTES:,})")
+    parser.add_argument("--partition-bytes", type=int, default=None, metavar="BYTES",
+                        help="size of a unit of work and of checkpointing (default: about 1/64 of the "
+                             "inputs, 256 KiB to 4 MiB)")
 
 
 def _columns(entries: list[str]) -> dict[str, str]:
@@ -50,7 +50,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         missing = [p for p in args.inputs if not Path(p).is_file()]
         if missing:
             raise ScanError(f"{missing[0]}: no such file")
-        if args.partition_bytes < 1024:
+        if args.partition_bytes is not None and args.partition_bytes < 1024:
             raise ScanError("--partition-bytes must be at least 1024")
         progress = Progress(sum(Path(p).stat().st_size for p in args.inputs))
         try:

@@ -16,7 +16,17 @@ from typing import Iterator
 
 from .inputs import BadRow, ColumnMap, Row, file_format, is_gzip, parse_jsonl_line, read_csv
 
-TARGET_BYTES = 4 << 20  # a partition's size: enough work to pay for a task, small enough to checkpoint often
+MAX_PARTITION_BYTES = 4 << 20  # enough work to pay for a task, small enough to checkpoint often
+MIN_PARTITION_BYTES = 256 << 10
+PARTITIONS_WANTED = 64  # so that a few workers share the work evenly
+
+
+def auto_partition_bytes(total_bytes: int) -> int:
+    """Partition size for a scan of `total_bytes`: ~64 partitions, within 256 KiB..4 MiB.
+
+    It depends on the inputs only (not on the number of workers), so a scan resumed with other
+    --workers is the same scan."""
+    return max(MIN_PARTITION_BYTES, min(MAX_PARTITION_BYTES, total_bytes // PARTITIONS_WANTED))
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +45,11 @@ class Partition:
         return asdict(self)
 
 
-def plan(paths: list[str], target_bytes: int = TARGET_BYTES, columns: ColumnMap | None = None) -> list[Partition]:
+def plan(paths: list[str], target_bytes: int | None = None, columns: ColumnMap | None = None) -> list[Partition]:
     """Partitions of all inputs, in input order (`columns`: how to find conversation ids)."""
     columns = columns or ColumnMap()
+    if target_bytes is None:
+        target_bytes = auto_partition_bytes(sum(Path(p).stat().st_size for p in paths))
     partitions: list[Partition] = []
     for display in paths:
         path = Path(display).resolve()

@@ -11,6 +11,7 @@ writes the checkpoint (so the output directory needs no sharing with Dask worker
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -20,9 +21,9 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..checker import Checker
-from .partition import ScanOptions, check_partition, scoring_of
+from .partition import ScanOptions, check_partition, checker_for, scoring_of
 from .inputs import ColumnMap
-from .plan import TARGET_BYTES, Partition, plan
+from .plan import Partition, plan
 from .store import ScanState
 
 ENGINES = ("local", "dask")
@@ -42,7 +43,7 @@ class ScanOutcome:
 
 def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *, workers: int | None = None,
              engine: str = "local", scheduler: str | None = None, strict: bool = False, fresh: bool = False,
-             partition_bytes: int = TARGET_BYTES,
+             partition_bytes: int | None = None,
              on_progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
     """Scan `inputs` into `out_dir`, resuming what a killed run left. `on_progress(bytes, turns)`
     is called after each partition."""
@@ -50,7 +51,7 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
     missing = [p for p in inputs if not Path(p).is_file()]
     if missing:
         raise ScanError(f"{missing[0]}: no such file")
-    checker = Checker.from_packs(list(options.packs), list(options.packs_dirs))  # PackError: a broken pack
+    checker = checker_for(options)  # PackError: a broken pack
     partitions = plan(list(inputs), partition_bytes, ColumnMap(options.columns))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -109,7 +110,11 @@ def _run(engine: str, todo: list[Partition], options: ScanOptions, workers: int,
 
 
 def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iterator[dict]:
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+    # Build the engine (and load jieba's dictionary) once here: forked workers inherit it.
+    checker_for(options).segmenter.warm_up()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
         futures = [pool.submit(check_partition, p, options) for p in todo]
         try:
             for future in as_completed(futures):

@@ -155,3 +155,45 @@ def test_the_shared_corpora(tmp_path):
     outcome = scan(inputs, tmp_path / "out", workers=2)
     totals = outcome.summary["totals"]
     assert totals["errors"] == 0 and totals["agent_turns"] > 10_000 and totals["findings"] > 0
+
+
+def test_killed_at_random_points_resumes_to_identical_outputs(tmp_path):
+    """SIGKILL the whole scan (parent and pool workers) at random moments, re-run the same
+    command each time, and compare with an uninterrupted run, byte for byte."""
+    import os
+    import random
+    import signal
+    import time
+
+    source = write_jsonl(tmp_path / "t.jsonl", transcripts(1500), {50: b"{broken", 700: b'{"seq": 1}'})
+    command = [sys.executable, "-m", "lint.cli", "scan", str(source), "--partition-bytes", "4000", "--workers", "2"]
+    started = time.monotonic()
+    reference = subprocess.run(command + ["--out", str(tmp_path / "reference")], capture_output=True, text=True)
+    duration = time.monotonic() - started
+    assert reference.returncode == 0, reference.stderr
+    out = tmp_path / "killed"
+    rng = random.Random(20261123)
+    kills = 0
+    for _ in range(6):
+        process = subprocess.Popen(command + ["--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   start_new_session=True)
+        time.sleep(rng.uniform(0.1, 1.0) * duration)  # from start-up to the final merge
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            kills += 1
+        process.wait()
+    final = subprocess.run(command + ["--out", str(out)], capture_output=True, text=True)
+    assert final.returncode == 0, final.stderr
+    assert kills >= 2  # the test really interrupted the scan
+    assert outputs(out) == outputs(tmp_path / "reference")
+    assert not list(out.glob("*.tmp"))
+
+
+def test_dask_cluster_gives_the_same_outputs(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    source = write_jsonl(tmp_path / "t.jsonl", transcripts(80), {30: b"oops"})
+    scan([source], tmp_path / "local", partition_bytes=3000, workers=2)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        outcome = scan([source], tmp_path / "dask", partition_bytes=3000, engine="dask", scheduler=cluster.scheduler_address)
+    assert outcome.ran == outcome.partitions > 2
+    assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")
