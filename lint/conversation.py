@@ -27,16 +27,22 @@ def agent_positions(roles: list[str]) -> dict[int, str]:
 def check_conversation(checker: Checker, turns: list[tuple[str, str]], channel: str = "chat"):
     """Yield (turn index, position, text, Result) for each agent turn, in order."""
     positions = agent_positions([role for role, _ in turns])
-    customer_said = ""
+    customer_texts: list[str] = []
+    customer_folded = ""  # what the customer said so far, folded; built only when jargon needs it
+    folded_count = 0
     out = []
     for index, (role, text) in enumerate(turns):
         if role != "agent":
-            customer_said += "\n" + fold(text)
+            customer_texts.append(text)
             continue
         result = checker.check(text, channel, positions[index])
-        kept = tuple(d for d in result.diagnostics
-                     if not (d.category is Category.JARGON and fold(d.text) in customer_said))
-        if len(kept) != len(result.diagnostics):
-            result = replace(result, diagnostics=kept, fixed=apply_fixes(text, kept))
+        if any(d.category is Category.JARGON for d in result.diagnostics):
+            if folded_count < len(customer_texts):
+                customer_folded += "".join("\n" + fold(t) for t in customer_texts[folded_count:])
+                folded_count = len(customer_texts)
+            kept = tuple(d for d in result.diagnostics
+                         if not (d.category is Category.JARGON and fold(d.text) in customer_folded))
+            if len(kept) != len(result.diagnostics):
+                result = replace(result, diagnostics=kept, fixed=apply_fixes(text, kept))
         out.append((index, positions[index], text, result))
     return out

@@ -94,13 +94,21 @@ def file_format(path: Path) -> str:
 
 # --- one row to a Row ---------------------------------------------------------------------------
 
+_ROLE_OF: dict[Any, str | None] = {}  # raw role value -> "agent" / "customer" / None (a file has few values)
+
+
 def _role(value: Any) -> str | None:
+    try:
+        return _ROLE_OF[value]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value (a list...): not a role
+        return None
     text = str(value).strip().lower() if value is not None else ""
-    if text in AGENT_ROLES:
-        return "agent"
-    if text in CUSTOMER_ROLES:
-        return "customer"
-    return None
+    role = "agent" if text in AGENT_ROLES else "customer" if text in CUSTOMER_ROLES else None
+    if len(_ROLE_OF) < 10_000:
+        _ROLE_OF[value] = role
+    return role
 
 
 def _date(value: Any) -> str | None:
@@ -126,27 +134,27 @@ def _turn(value: Any) -> int | None:
 
 
 def make_row(record: dict, columns: dict[str, str | None], where: str) -> Row | BadRow:
-    def get(field: str) -> Any:
-        column = columns[field]
-        return record.get(column) if column is not None else None
-
-    text = get("text")
-    if columns["text"] is None:
+    text_column = columns["text"]
+    if text_column is None:
         return BadRow(where, "no text column (use --map text=COLUMN)")
+    text = record.get(text_column)
     if not isinstance(text, str) or not text.strip():
         return BadRow(where, "missing or empty text")
-    role = _role(get("role"))
+    raw_role = record.get(columns["role"]) if columns["role"] is not None else None
+    role = _role(raw_role)
     if role is None:
-        return BadRow(where, f"unknown role {get('role')!r} (agent/客服/坐席 or customer/客户/用户)")
-    conversation = get("conversation")
-    agent = get("agent")
+        return BadRow(where, f"unknown role {raw_role!r} (agent/客服/坐席 or customer/客户/用户)")
+    conversation = record.get(columns["conversation"]) if columns["conversation"] is not None else None
+    agent = record.get(columns["agent"]) if columns["agent"] is not None and role == "agent" else None
+    timestamp = record.get(columns["timestamp"]) if columns["timestamp"] is not None else None
+    turn = record.get(columns["turn"]) if columns["turn"] is not None else None
     return Row(
         conversation=str(conversation) if conversation not in (None, "") else None,
-        turn=_turn(get("turn")),
+        turn=turn if type(turn) is int else _turn(turn),
         role=role,
-        agent=str(agent) if agent not in (None, "") and role == "agent" else None,
+        agent=str(agent) if agent not in (None, "") else None,
         text=text,
-        date=_date(get("timestamp")),
+        date=_date(timestamp) if timestamp is not None else None,
         where=where,
     )
 

@@ -158,8 +158,9 @@ def test_the_shared_corpora(tmp_path):
 
 
 def test_killed_at_random_points_resumes_to_identical_outputs(tmp_path):
-    """SIGKILL the whole scan (parent and pool workers) at random moments, re-run the same
-    command each time, and compare with an uninterrupted run, byte for byte."""
+    """SIGKILL the whole scan (parent and pool workers) at random moments (during start-up, or
+    after a random number of further partitions were committed), re-run the same command each
+    time, and compare with an uninterrupted run, byte for byte."""
     import os
     import random
     import signal
@@ -167,24 +168,30 @@ def test_killed_at_random_points_resumes_to_identical_outputs(tmp_path):
 
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(1500), {50: b"{broken", 700: b'{"seq": 1}'})
     command = [sys.executable, "-m", "lint.cli", "scan", str(source), "--partition-bytes", "4000", "--workers", "2"]
-    started = time.monotonic()
     reference = subprocess.run(command + ["--out", str(tmp_path / "reference")], capture_output=True, text=True)
-    duration = time.monotonic() - started
     assert reference.returncode == 0, reference.stderr
     out = tmp_path / "killed"
+    parts = out / ".cslint-scan" / "parts"
+    committed = lambda: len(list(parts.glob("*.json.gz"))) if parts.exists() else 0  # noqa: E731
+    total = len(json.loads((tmp_path / "reference" / ".cslint-scan" / "manifest.json").read_text())["scan"]["partitions"])
     rng = random.Random(20261123)
-    kills = 0
-    for _ in range(6):
+    kills = []
+    for attempt in range(6):
         process = subprocess.Popen(command + ["--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                    start_new_session=True)
-        time.sleep(rng.uniform(0.1, 1.0) * duration)  # from start-up to the final merge
+        if attempt == 0:
+            time.sleep(rng.uniform(0.05, 0.5))  # still starting up
+        else:
+            target = committed() + rng.randint(1, max(1, (total - committed()) // 2))
+            while process.poll() is None and committed() < target:
+                time.sleep(0.005)
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-            kills += 1
+            kills.append(committed())
         process.wait()
     final = subprocess.run(command + ["--out", str(out)], capture_output=True, text=True)
     assert final.returncode == 0, final.stderr
-    assert kills >= 2  # the test really interrupted the scan
+    assert len(kills) >= 4, kills  # the scan really was interrupted, at several points
     assert outputs(out) == outputs(tmp_path / "reference")
     assert not list(out.glob("*.tmp"))
 
