@@ -7,6 +7,10 @@ the partition and the scan options, so any engine produces the same parts, and t
 """
 from __future__ import annotations
 
+import csv
+import gzip
+import io
+import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Iterable
@@ -20,6 +24,7 @@ from .plan import Partition, read_partition
 
 CATEGORIES = tuple(c.value for c in Category)
 WORST_KEPT = 10  # worst conversations kept (with their turns) for the report
+CONVERSATION_COLUMNS = ("conversation", "source", "agents", "turns", "agent_turns", "findings", *CATEGORIES, "score", "date")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,26 @@ def checker_for(options: ScanOptions) -> Checker:
 def scoring_of(checker: Checker) -> Scoring:
     """The scoring of the last pack that sets one (default weights otherwise)."""
     return next((p.scoring for p in reversed(checker.packs) if p.scoring is not None), Scoring())
+
+
+def run_partition(part: Partition, options: ScanOptions) -> tuple[int, bytes, dict]:
+    """What an engine runs: the checked partition as the compressed part file, plus what the
+    driver needs without opening it (turns for progress, the first bad row for --strict).
+
+    Rendering and compressing here keeps that work in the (parallel) workers."""
+    checked = check_partition(part, options)
+    facts = {"turns": checked["totals"].get("turns", 0), "first_error": checked["errors"][0] if checked["errors"] else None}
+    return part.index, encode_part(checked), facts
+
+
+def encode_part(checked: dict) -> bytes:
+    """The part file: outputs pre-rendered as text (the merge only concatenates), aggregates as JSON."""
+    rows = io.StringIO()
+    csv.DictWriter(rows, CONVERSATION_COLUMNS, lineterminator="\n").writerows(checked.pop("conversations"))
+    checked["conversations_csv"] = rows.getvalue()
+    checked["findings_jsonl"] = "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in checked.pop("findings"))
+    checked["errors_jsonl"] = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in checked.pop("errors"))
+    return gzip.compress(json.dumps(checked, ensure_ascii=False).encode(), compresslevel=1, mtime=0)
 
 
 def check_partition(part: Partition, options: ScanOptions) -> dict:

@@ -1,6 +1,6 @@
 """`cslint scan`: plan the partitions, run the unfinished ones on an engine, merge the outputs.
 
-Engines run `check_partition` and hand each finished part back to this process, which alone
+Engines run `run_partition` and hand each finished part back to this process, which alone
 writes the checkpoint (so the output directory needs no sharing with Dask workers):
 
 * `local`: in this process with one worker, else a process pool (each worker builds the engine
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..checker import Checker
-from .partition import ScanOptions, check_partition, checker_for, scoring_of
+from .partition import ScanOptions, checker_for, run_partition, scoring_of
 from .inputs import ColumnMap
 from .plan import Partition, plan
 from .store import ScanState
@@ -63,13 +63,13 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
     done = state.done()
     todo = [p for p in partitions if p.index not in done]
     workers = workers or os.cpu_count() or 1
-    for part in _run(engine, todo, options, workers, scheduler):
-        if strict and part["errors"]:
-            first = part["errors"][0]
+    for index, data, facts in _run(engine, todo, options, workers, scheduler):
+        if strict and facts["first_error"]:
+            first = facts["first_error"]
             raise ScanError(f"{first['where']}: {first['reason']} (--strict)")
-        state.save_part(part)
+        state.save_part(index, data)
         if on_progress:
-            on_progress(partitions[part["index"]].size, part["totals"].get("turns", 0))
+            on_progress(partitions[index].size, facts["turns"])
     from .store import merge
 
     scoring = scoring_of(checker)
@@ -99,23 +99,24 @@ def _manifest(inputs: Sequence[str], options: ScanOptions, checker: Checker, par
     }
 
 
-def _run(engine: str, todo: list[Partition], options: ScanOptions, workers: int, scheduler: str | None) -> Iterator[dict]:
+def _run(engine: str, todo: list[Partition], options: ScanOptions, workers: int,
+         scheduler: str | None) -> Iterator[tuple[int, bytes, dict]]:
     if not todo:
         return iter(())
     if engine == "dask":
         return _run_dask(todo, options, workers, scheduler)
     if workers == 1:
-        return (check_partition(p, options) for p in todo)
+        return (run_partition(p, options) for p in todo)
     return _run_pool(todo, options, workers)
 
 
-def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iterator[dict]:
+def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iterator[tuple[int, bytes, dict]]:
     # Build the engine (and load jieba's dictionary) once here: forked workers inherit it.
     checker_for(options).segmenter.warm_up()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
-        futures = [pool.submit(check_partition, p, options) for p in todo]
+        futures = [pool.submit(run_partition, p, options) for p in todo]
         try:
             for future in as_completed(futures):
                 yield future.result()
@@ -124,7 +125,8 @@ def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iter
                 future.cancel()
 
 
-def _run_dask(todo: list[Partition], options: ScanOptions, workers: int, scheduler: str | None) -> Iterator[dict]:
+def _run_dask(todo: list[Partition], options: ScanOptions, workers: int,
+              scheduler: str | None) -> Iterator[tuple[int, bytes, dict]]:
     try:
         from distributed import Client, LocalCluster, as_completed as dask_completed
     except ImportError:
@@ -139,7 +141,7 @@ def _run_dask(todo: list[Partition], options: ScanOptions, workers: int, schedul
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
-        futures = client.map(check_partition, todo, options=options, pure=False)
+        futures = client.map(run_partition, todo, options=options, pure=False)
         for future in dask_completed(futures):
             yield future.result()
     finally:

@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterator
 
-from .partition import CATEGORIES, WORST_KEPT, worst_key
+from .partition import CATEGORIES, CONVERSATION_COLUMNS, WORST_KEPT, worst_key
 
 STATE_DIR = ".cslint-scan"
 TOP_PHRASES = 30
@@ -85,9 +85,9 @@ class ScanState:
             return set()
         return {int(p.name.split(".")[0]) for p in self.parts_dir.glob("*.json.gz")}
 
-    def save_part(self, part: dict) -> None:
-        data = gzip.compress(json.dumps(part, ensure_ascii=False).encode(), compresslevel=1, mtime=0)
-        write_atomically(self.part_path(part["index"]), data)
+    def save_part(self, index: int, data: bytes) -> None:
+        """`data`: a part file as `partition.encode_part` made it."""
+        write_atomically(self.part_path(index), data)
 
     def load_part(self, index: int) -> dict:
         with gzip.open(self.part_path(index), "rb") as handle:
@@ -100,7 +100,6 @@ class ScanState:
 
 # --- merging --------------------------------------------------------------------------------------
 
-CONVERSATION_COLUMNS = ("conversation", "source", "agents", "turns", "agent_turns", "findings", *CATEGORIES, "score", "date")
 AGENT_COLUMNS = ("agent", "conversations", "turns", "findings", "per_100_turns", *CATEGORIES, "score")
 
 
@@ -121,11 +120,9 @@ def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], fo
         conversation_rows = csv.DictWriter(conversations, CONVERSATION_COLUMNS, lineterminator="\n")
         conversation_rows.writeheader()
         for part in state.parts(count):
-            for finding in part["findings"]:
-                findings.write(json.dumps(finding, ensure_ascii=False) + "\n")
-            for error in part["errors"]:
-                errors.write(json.dumps(error, ensure_ascii=False) + "\n")
-            conversation_rows.writerows(part["conversations"])
+            findings.write(part["findings_jsonl"])
+            errors.write(part["errors_jsonl"])
+            conversations.write(part["conversations_csv"])
             totals.update(part["totals"])
             by_category.update(part["by_category"])
             by_rule.update(part["by_rule"])
