@@ -10,6 +10,7 @@ writes the checkpoint (so the output directory needs no sharing with Dask worker
 """
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -111,18 +112,23 @@ def _run(engine: str, todo: list[Partition], options: ScanOptions, workers: int,
 
 
 def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iterator[tuple[int, bytes, dict]]:
-    # Build the engine (and load jieba's dictionary) once here: forked workers inherit it.
+    # Build the engine (and load jieba's dictionary) once here: forked workers inherit it. Freezing
+    # the heap keeps the collector from touching (and so copying) those inherited pages.
     checker_for(options).segmenter.warm_up()
+    gc.freeze()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
-        futures = [pool.submit(run_partition, p, options) for p in todo]
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+            futures = [pool.submit(run_partition, p, options) for p in todo]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
+    finally:
+        gc.unfreeze()
 
 
 def _run_dask(todo: list[Partition], options: ScanOptions, workers: int,
