@@ -63,6 +63,8 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
         return ScanOutcome(summary, len(partitions), 0, time.perf_counter() - started)
     done = state.done()
     todo = [p for p in partitions if p.index not in done]
+    if on_progress and done:
+        on_progress(sum(p.size for p in partitions if p.index in done), 0)  # resumed: count what is done
     workers = workers or os.cpu_count() or 1
     for index, data, facts in _run(engine, todo, options, workers, scheduler):
         if strict and facts["first_error"]:

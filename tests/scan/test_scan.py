@@ -142,6 +142,30 @@ def test_a_finished_scan_has_nothing_left_to_do_and_other_inputs_are_refused(tmp
     assert scan([other], tmp_path / "out", fresh=True).summary["totals"]["conversations"] == 6
 
 
+def test_progress_bar_on_a_terminal(tmp_path):
+    import os
+    import pty
+
+    source = write_jsonl(tmp_path / "t.jsonl", transcripts(30))
+    controller, terminal = pty.openpty()
+    run = subprocess.run([sys.executable, "-m", "lint.cli", "scan", str(source), "--out", str(tmp_path / "out"),
+                          "--partition-bytes", "2000", "--workers", "1"], stdout=subprocess.PIPE, stderr=terminal)
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert run.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "100.0%" in text and "轮/秒" in text and "剩余" in text
+
+
 def test_quiet_when_not_a_terminal(tmp_path):
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(3))
     run = subprocess.run([sys.executable, "-m", "lint.cli", "scan", str(source), "--out", str(tmp_path / "out")],
@@ -204,3 +228,6 @@ def test_dask_cluster_gives_the_same_outputs(tmp_path):
         outcome = scan([source], tmp_path / "dask", partition_bytes=3000, engine="dask", scheduler=cluster.scheduler_address)
     assert outcome.ran == outcome.partitions > 2
     assert outputs(tmp_path / "dask") == outputs(tmp_path / "local")
+    # no --scheduler: the scan starts (and stops) a local distributed cluster of its own
+    scan([source], tmp_path / "own-cluster", partition_bytes=3000, engine="dask", workers=2)
+    assert outputs(tmp_path / "own-cluster") == outputs(tmp_path / "local")
