@@ -201,7 +201,7 @@ def machine_parallel_ceiling(iterations: int = 4_000_000) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=8, help="copies of the corpus in the workload (default 8)")
+    parser.add_argument("--repeat", type=int, default=16, help="copies of the corpus in the workload (default 16)")
     parser.add_argument("--rounds", type=int, default=2, help="scans per worker count; the best is kept (default 2)")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.rounds < 1:
