@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -191,11 +192,19 @@ def jsonl_conversation_id(raw: bytes, columns: ColumnMap) -> str | None:
 def read_csv(path: Path, display: str, columns: ColumnMap) -> Iterator[Row | BadRow]:
     """All rows of a CSV/TSV file (gzip or plain), in order."""
     opener = gzip.open if is_gzip(path) else open
-    with opener(path, "rb") as handle:
-        data = handle.read()
-    text = data.decode("utf-8-sig", errors="surrogateescape")
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * MAX_ROW_BYTES))  # big rows are reported below, not raised
     dialect = csv.excel_tab if path.name.lower().removesuffix(".gz").endswith(".tsv") else csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # streamed (an archive's CSV may not fit in memory); bytes that are not UTF-8 survive as
+    # surrogate escapes, so the row holding them can be reported and skipped
+    with opener(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
+                                                      newline="") as handle:
+        yield from _csv_rows(csv.reader(handle, dialect), display, columns)
+
+
+_SURROGATE_ESCAPES = re.compile("[\udc80-\udcff]")  # how undecodable bytes come out of errors="surrogateescape"
+
+
+def _csv_rows(reader, display: str, columns: ColumnMap) -> Iterator[Row | BadRow]:
     try:
         header = next(reader)
     except StopIteration:
@@ -211,7 +220,7 @@ def read_csv(path: Path, display: str, columns: ColumnMap) -> Iterator[Row | Bad
         if size > MAX_ROW_BYTES:
             yield BadRow(where, f"row of {size:,} characters is over the {MAX_ROW_BYTES:,} limit")
             continue
-        if any("\udc80" <= ch <= "\udcff" for f in fields for ch in f):
+        if any(_SURROGATE_ESCAPES.search(f) for f in fields):
             yield BadRow(where, "undecodable bytes (not UTF-8)")
             continue
         if len(fields) != len(header):

@@ -121,6 +121,23 @@ def test_csv_gzip_and_column_map(tmp_path):
     assert (tmp_path / "csv" / "agents.csv").read_bytes() == (tmp_path / "jsonl" / "agents.csv").read_bytes()
 
 
+def test_bad_csv_rows(tmp_path):
+    source = tmp_path / "t.csv"
+    with open(source, "wb") as handle:
+        handle.write("会话,role,text\n".encode())
+        handle.write("c1,客服,您好，这个我不知道\n".encode())
+        handle.write(b"c1,\xe5\xae\xa2\xe6\x9c,\xff\xfe\n")  # undecodable bytes
+        handle.write(("c1,客服,\"" + "好" * (3 << 20) + "\"\n").encode())  # a 9 MB row
+        handle.write("c1,客服,还有两列,多余\n".encode())
+        handle.write("c1,客户,好的谢谢\n".encode())
+    scan([source], tmp_path / "out", options=ScanOptions(columns={"conversation": "会话"}))
+    errors = [json.loads(line) for line in open(tmp_path / "out" / "errors.jsonl", encoding="utf-8")]
+    assert [e["where"].rsplit(":", 1)[1] for e in errors] == ["3", "4", "5"], errors
+    assert "undecodable" in errors[0]["reason"] and "limit" in errors[1]["reason"] and "fields" in errors[2]["reason"]
+    findings = [json.loads(line) for line in open(tmp_path / "out" / "findings.jsonl", encoding="utf-8")]
+    assert [f["phrase"] for f in findings if f["rule"] == "declares-ignorance"] == ["不知道"]
+
+
 def test_small_partitions_give_the_same_outputs(tmp_path):
     """Conversations cross partition cuts: each is still seen whole, exactly once."""
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(40), {17: b"not json", 90: b"{}"})
