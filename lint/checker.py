@@ -27,7 +27,10 @@ DEFAULT_MAX_CHARS = 20_000
 
 
 class Checker:
-    def __init__(self, packs: Sequence[RulePack], max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    def __init__(self, packs: Sequence[RulePack], max_chars: int = DEFAULT_MAX_CHARS,
+                 segmenter: Segmenter | None = None) -> None:
+        """`segmenter`: share one (jieba holds ~40 MB) between checkers over subsets of the same
+        packs, as the service does; it must know these packs' terms. By default a new one."""
         self.packs = tuple(packs)
         self.max_chars = max_chars
         rules: list[Rule] = []
@@ -47,7 +50,7 @@ class Checker:
                     self._matcher.register((index, role), sequences)
             terms.extend(rule.spec.literal_terms())
         self._matcher.build()
-        self.segmenter = Segmenter(terms)
+        self.segmenter = segmenter if segmenter is not None else Segmenter(terms)
         # Rules that can report without any automaton hit (required rules with no trigger), by
         # (channel, position): every other rule is only visited when the scan found its terms.
         self._always: dict[tuple[str, str], tuple[int, ...]] = {

@@ -98,11 +98,13 @@ class Engines:
         self.packs = packs
         self.combined = Checker(packs, settings.max_chars)
         self.combined_ref = PackRef(id="+".join(p.id for p in packs), version="+".join(p.version for p in packs))
-        self.by_id = {p.id: (Checker([p], settings.max_chars), PackRef(id=p.id, version=p.version)) for p in packs}
+        # one jieba dictionary (the combined checker's, which knows every pack's terms) for all
+        shared = self.combined.segmenter
+        self.by_id = {p.id: (Checker([p], settings.max_chars, shared), PackRef(id=p.id, version=p.version))
+                      for p in packs}
         if len(packs) == 1:
             self.by_id[packs[0].id] = (self.combined, self.combined_ref)
-        for checker, _ in self.by_id.values():
-            checker.segmenter.warm_up()
+        shared.warm_up()
 
     def pick(self, pack: str | None) -> tuple[Checker, PackRef]:
         if pack is None:
