@@ -57,6 +57,18 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     state = ScanState(out)
+    state.lock()
+    try:
+        return _scan_locked(state, inputs, options, checker, partitions, workers, engine, scheduler, strict, fresh,
+                            on_progress, started)
+    finally:
+        state.unlock()
+
+
+def _scan_locked(state: ScanState, inputs: Sequence[str], options: ScanOptions, checker: Checker,
+                 partitions: list[Partition], workers: int | None, engine: str, scheduler: str | None, strict: bool,
+                 fresh: bool, on_progress, started: float) -> ScanOutcome:
+    out = state.out_dir
     stored = state.open(_manifest(inputs, options, checker, partitions), fresh=fresh)
     if stored.get("complete"):
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))

@@ -49,13 +49,32 @@ class ScanState:
         self.state_dir = out_dir / STATE_DIR
         self.parts_dir = self.state_dir / "parts"
         self.manifest_path = self.state_dir / "manifest.json"
+        self._lock = None
+
+    def lock(self) -> None:
+        """Refuse a second scan into the same DIR while this one runs (released when the process ends)."""
+        import fcntl
+
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.state_dir / "lock", "w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock.close()
+            raise StateMismatch(f"another scan is writing to {self.out_dir}") from None
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     # --- the manifest -----------------------------------------------------------------------
     def open(self, manifest: dict, fresh: bool = False) -> dict:
         """Start or resume. Returns the stored manifest (with `complete`)."""
         manifest = json.loads(json.dumps(manifest))  # compare as stored (tuples become lists)
-        if fresh and self.state_dir.exists():
-            shutil.rmtree(self.state_dir)
+        if fresh:
+            shutil.rmtree(self.parts_dir, ignore_errors=True)
+            self.manifest_path.unlink(missing_ok=True)
         if self.manifest_path.exists():
             stored = json.loads(self.manifest_path.read_text(encoding="utf-8"))
             if stored.get("scan") != manifest:

@@ -248,3 +248,17 @@ def test_dask_cluster_gives_the_same_outputs(tmp_path):
     # no --scheduler: the scan starts (and stops) a local distributed cluster of its own
     scan([source], tmp_path / "own-cluster", partition_bytes=3000, engine="dask", workers=2)
     assert outputs(tmp_path / "own-cluster") == outputs(tmp_path / "local")
+
+
+def test_two_scans_never_write_the_same_directory_at_once(tmp_path):
+    from lint.scan.store import ScanState, StateMismatch
+
+    source = write_jsonl(tmp_path / "t.jsonl", transcripts(3))
+    running = ScanState(tmp_path / "out")
+    running.lock()  # as a scan in progress holds it
+    try:
+        with pytest.raises(StateMismatch, match="another scan"):
+            scan([source], tmp_path / "out")
+    finally:
+        running.unlock()
+    assert scan([source], tmp_path / "out").summary["totals"]["conversations"] == 3
