@@ -49,6 +49,11 @@ class Checker:
                 if sequences:
                     self._matcher.register((index, role), sequences)
             terms.extend(rule.spec.literal_terms())
+        # allowed phrases (pack key `allow`): a hit they cover is cancelled, whatever its rule
+        allowed = tuple({a.source: a for pack in self.packs for a in pack.allowed}.values())
+        if allowed:
+            self._matcher.register(ALLOWED, allowed)
+        self._has_allowed = bool(allowed)
         self._matcher.build()
         self.segmenter = segmenter if segmenter is not None else Segmenter(terms)
         # Rules that can report without any automaton hit (required rules with no trigger), by
@@ -100,10 +105,24 @@ class Checker:
                 continue
             diagnostics.extend(self._kinds[index].check(rule, index, ctx))
         script = ctx._script or "simplified"
+        if diagnostics and self._has_allowed:
+            diagnostics = _not_allowed(diagnostics, hits.get(ALLOWED), nt)
         if not diagnostics:
             return Result(text, (), text, script)
         diagnostics = _one_per_phrase(diagnostics)
         return Result(text, tuple(diagnostics), apply_fixes(text, diagnostics), script)
+
+
+ALLOWED = (-1, "allow")  # the matcher owner of the packs' allowed phrases
+
+
+def _not_allowed(diagnostics: list[Diagnostic], allowed_hits, nt) -> list[Diagnostic]:
+    """Drop each finding whose span lies inside an occurrence of an allowed phrase."""
+    if not allowed_hits:
+        return diagnostics
+    spans = [nt.compact_span_to_original(h.start, h.end) for h in allowed_hits]
+    return [d for d in diagnostics
+            if d.start == d.end or not any(a <= d.start and d.end <= b for a, b in spans)]
 
 
 def _one_per_phrase(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -140,6 +140,7 @@ class Rule:
     examples: tuple[Example, ...] = ()
     source: SourcePos | None = None
     pack_id: str = ""
+    changes: tuple[str, ...] = ()  # what extending packs changed, with where ("severity warning (team.yaml:8)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,7 @@ class RulePack:
     extends: tuple[str, ...] = ()
     path: str = ""
     scoring: "Scoring | None" = None  # None: the pack (and what it extends) sets none
+    allowed: tuple[Any, ...] = ()  # phrases (lint.sequence.Sequence) that cancel any hit they cover, inherited too
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,13 @@ from typing import Iterable, Sequence
 from .errors import PackError
 from .fields import Fields, compose, node_line, to_python
 from .kinds import KINDS
+from .kinds.matching import MatchSpec, parse_terms
 from .model import CHANNELS, POSITIONS, Category, Example, Rule, RulePack, Scoring, Severity, SourcePos
+from .sequence import DEFAULT_MAX_GAP, Sequence as Sequence_, SequenceSyntaxError, parse_sequence
 
-PACK_KEYS = ("id", "name", "version", "description", "extends", "overrides", "scoring", "rules")
+PACK_KEYS = ("id", "name", "version", "description", "extends", "overrides", "allow", "scoring", "rules")
 RULE_KEYS = ("id", "category", "severity", "kind", "message", "description", "examples")
-OVERRIDE_KEYS = ("disable", "severity")
+OVERRIDE_KEYS = ("disable", "severity", "add_terms")
 SCORING_KEYS = ("weights",)
 EXAMPLE_KEYS = ("text", "fixed", "channel", "position")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -112,16 +114,56 @@ def read_pack_file(path: Path) -> tuple[Fields, list[Rule]]:
     return header, rules
 
 
-def _parse_overrides(header: Fields) -> tuple[list[str], dict[str, Severity]]:
-    overrides = Fields(header.raw("overrides"), header.path, what="a mapping with disable and severity")
+def _parse_overrides(header: Fields) -> tuple[list[str], dict[str, Severity], dict[str, int]]:
+    """(rules to disable, new severities, line of each severity) from `overrides`."""
+    overrides = Fields(header.raw("overrides"), header.path, what="a mapping with disable, severity and add_terms")
     overrides.reject_unknown(OVERRIDE_KEYS)
     disable = overrides.string_list("disable", ())
     severities: dict[str, Severity] = {}
+    lines: dict[str, int] = {}
     if overrides.has("severity"):
         table = Fields(overrides.raw("severity"), header.path, what="a mapping rule id: severity")
         for rule_id in table.nodes:
             severities[rule_id] = Severity(table.choice(rule_id, [s.value for s in Severity]))
-    return disable, severities
+            lines[rule_id] = node_line(table.raw(rule_id))
+    return disable, severities, lines
+
+
+def _add_terms(header: Fields, rules: list[Rule]) -> list[Rule]:
+    """`overrides.add_terms: {rule-id: [terms] | {term: suggestion}}`: more phrases for a rule
+    of an extended pack; they behave exactly like the rule's own terms."""
+    overrides = Fields(header.raw("overrides"), header.path)
+    if not overrides.has("add_terms"):
+        return rules
+    table = Fields(overrides.raw("add_terms"), header.path, what="a mapping rule id: terms")
+    by_id = {r.id: i for i, r in enumerate(rules)}
+    for rule_id in table.nodes:
+        line = node_line(table.raw(rule_id))
+        if rule_id not in by_id:
+            raise PackError(header.path, line, f"add_terms names unknown rule '{rule_id}'")
+        rule = rules[by_id[rule_id]]
+        if not isinstance(rule.spec, MatchSpec):
+            raise PackError(header.path, line, f"rule '{rule_id}' is a {rule.kind} rule: it has no terms to add to")
+        terms, suggestions = parse_terms(Fields(table.node, header.path, rule_id), rule_id,
+                                         allow_gaps=rule.kind == "pattern", max_gap=DEFAULT_MAX_GAP)
+        spec = replace(rule.spec, terms=rule.spec.terms + terms, term_suggestions=rule.spec.term_suggestions + suggestions)
+        rules[by_id[rule_id]] = replace(rule, spec=spec,
+                                        changes=rule.changes + (f"+{len(terms)} terms ({Path(header.path).name}:{line})",))
+    return rules
+
+
+def _parse_allowed(header: Fields) -> tuple[Sequence_, ...]:
+    """`allow: [phrase, ...]`: an allowed phrase that covers a hit of any rule cancels it."""
+    node = header.raw("allow")
+    phrases = header.string_list("allow", ())
+    items = list(getattr(node, "value", []))
+    allowed = []
+    for phrase, item in zip(phrases, items):
+        try:
+            allowed.append(parse_sequence(phrase, DEFAULT_MAX_GAP, True))
+        except SequenceSyntaxError as exc:
+            raise PackError(header.path, node_line(item), f"allow: {exc}") from None
+    return tuple(allowed)
 
 
 def _parse_scoring(header: Fields) -> Scoring:
@@ -241,12 +283,17 @@ def load_pack(name: str, dirs: Sequence[Path] | None = None, _chain: tuple[str, 
             raise PackError(str(path), rule.source.line, "rule id already defined by an extended pack", rule.id)
         rules.append(rule)
     if header.has("overrides"):
-        disable, severities = _parse_overrides(header)
+        disable, severities, lines = _parse_overrides(header)
         known = {r.id for r in rules}
         for rule_id in [*disable, *severities]:
             if rule_id not in known:
                 raise header.error("overrides", f"overrides name unknown rule '{rule_id}'")
-        rules = [replace(r, severity=severities.get(r.id, r.severity)) for r in rules if r.id not in disable]
+        rules = [r if r.id not in severities else
+                 replace(r, severity=severities[r.id],
+                         changes=r.changes + (f"severity {severities[r.id].value} ({path.name}:{lines[r.id]})",))
+                 for r in rules if r.id not in disable]
+        rules = _add_terms(header, rules)
+    allowed = tuple(a for parent in parents for a in parent.allowed) + (_parse_allowed(header) if header.has("allow") else ())
     scoring = _parse_scoring(header) if header.has("scoring") else None
     if scoring is None:  # inherited from the last extended pack that sets it
         scoring = next((p.scoring for p in reversed(parents) if p.scoring is not None), None)
@@ -259,6 +306,7 @@ def load_pack(name: str, dirs: Sequence[Path] | None = None, _chain: tuple[str, 
         extends=tuple(header.string_list("extends", ())),
         path=str(path),
         scoring=scoring,
+        allowed=allowed,
     )
 
 

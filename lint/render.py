@@ -13,6 +13,8 @@ still indexes the same code points. The `rules` and `eval` commands' tables are 
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 import re
 import unicodedata
@@ -284,9 +286,17 @@ def table(rows: list[list[str]], right: Iterable[int] = ()) -> str:
 
 
 def rules_table(rules: Iterable[Rule]) -> str:
-    rows = [["id", "category", "severity", "kind", "pack", "message"]]
-    rows += [[r.id, r.category.value, r.severity.value, r.kind, r.pack_id, escape(r.message)] for r in rules]
+    """The effective rules, with where each was defined and what extending packs changed."""
+    rows = [["id", "category", "severity", "kind", "from", "changed by", "message"]]
+    rows += [[r.id, r.category.value, r.severity.value, r.kind, _defined_at(r), "; ".join(r.changes) or "-",
+              escape(r.message)] for r in rules]
     return table(rows)
+
+
+def _defined_at(rule: Rule) -> str:
+    if rule.source is None:
+        return rule.pack_id
+    return f"{rule.pack_id} ({Path(rule.source.path).name}:{rule.source.line})"
 
 
 def rule_details(rule: Rule) -> str:
@@ -298,6 +308,7 @@ def rule_details(rule: Rule) -> str:
         f"  severity:    {rule.severity.value}",
         f"  kind:        {rule.kind}",
         f"  source:      {rule.source}",
+        *([f"  changed by:  {'; '.join(rule.changes)}"] if rule.changes else []),
         f"  message:     {escape(rule.message)}",
         f"  description: {escape(rule.description.strip())}",
     ]
