@@ -1,7 +1,7 @@
 """The `cslint` command: check replies, inspect and test rule packs, score a labelled set.
 
     cslint check [FILE ...]           lint replies (stdin when no FILE or FILE is -)
-    cslint rules list|show|test|check work with rule packs
+    cslint rules list|show|test|doc|check   work with rule packs
     cslint eval FILE.jsonl            precision / recall / F1 per category
     cslint scan INPUT... --out DIR    QA batch scan of transcripts (lint/scan/)
 
@@ -242,6 +242,19 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_rules_doc(args: argparse.Namespace) -> int:
+    from .packs import load_pack, packs_dirs
+    from .ruledoc import pack_doc, write_docs
+
+    packs = [load_pack(name, packs_dirs(args.packs_dir)) for name in args.packs]
+    if args.out:
+        for path in write_docs(packs, Path(args.out)):
+            _err(f"wrote {path}")
+    else:
+        print("\n".join(pack_doc(pack) for pack in packs), end="")
+    return ExitStatus.OK
+
+
 def cmd_rules_check(args: argparse.Namespace) -> int:
     from .packs import load_pack, packs_dirs
 
@@ -361,6 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
     test = _command(rules_sub, "test", cmd_rules_test, "run the examples of each pack's rules")
     test.add_argument("packs", nargs="*", metavar="PACK", help="pack ids or .yaml paths (default: default)")
     _packs_dir_option(test)
+    doc = _command(rules_sub, "doc", cmd_rules_doc, "write a Markdown reference of a pack's rules")
+    doc.add_argument("packs", nargs="+", metavar="PACK", help="pack ids or .yaml paths")
+    doc.add_argument("--out", metavar="DIR", help="write DIR/<pack id>.md for each pack (default: print)")
+    _packs_dir_option(doc)
     validate = _command(rules_sub, "check", cmd_rules_check, "validate a pack file (load it)")
     validate.add_argument("pack_file", metavar="PACK", help="pack id or .yaml path")
     _packs_dir_option(validate)

@@ -40,7 +40,7 @@ def split_marker(text: str) -> tuple[str, int | None, int | None]:
     return plain, match.start(), match.start() + len(match.group(1))
 
 
-def _defaults(rule: Rule, example: Example) -> tuple[str, str]:
+def example_context(rule: Rule, example: Example) -> tuple[str, str]:
     spec = rule.spec
     channel = example.channel or (spec.channels[0] if hasattr(spec, "channels") else "chat")
     position = example.position or (
@@ -60,7 +60,7 @@ def check_rule_examples(checker: Checker, rule: Rule) -> list[ExampleFailure]:
     for example in rule.examples:
         where = str(example.source or rule.source)
         plain, start, end = split_marker(example.text)
-        channel, position = _defaults(rule, example)
+        channel, position = example_context(rule, example)
         for variant, label in ((plain, ""), (to_script(plain, "traditional-tw"), " (Traditional form)")):
             if label and len(variant) != len(plain):
                 continue
