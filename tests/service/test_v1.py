@@ -22,7 +22,7 @@ def test_check_returns_diagnostics_fix_and_pack(client):
     assert text[by_rule["declares-ignorance"]["start"]:by_rule["declares-ignorance"]["end"]] == "不知道"
     assert by_rule["ni-instead-of-nin"]["safe"] is True
     assert body["fixed"] == "您好，这个我不知道"
-    assert body["pack"] == {"id": "default+telecom", "version": "1.0.0+0.1.0"}
+    assert body["pack"] == {"id": "default+telecom", "version": "1.0.0+1.0.0"}
 
 
 def test_utf16_offsets_after_an_astral_emoji(client):
