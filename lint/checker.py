@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .context import CheckContext
-from .errors import InputError
+from .errors import InputError, TextTooLong
 from .fix import apply_fixes
 from .kinds import KINDS
 from .matcher import Matcher
@@ -86,7 +86,7 @@ class Checker:
                 raise InputError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
             raise InputError(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
         if len(text) > self.max_chars:
-            raise InputError(f"text is {len(text)} characters; the limit is {self.max_chars}")
+            raise TextTooLong(f"text is {len(text)} characters; the limit is {self.max_chars}")
         if not text or text.isspace():
             return Result(text, (), text)
         nt = normalize(text)

@@ -16,4 +16,8 @@ class PackError(Exception):
 
 
 class InputError(ValueError):
-    """The text to check cannot be checked (too long, not text)."""
+    """The text to check cannot be checked (too long, not text, unknown channel or position)."""
+
+
+class TextTooLong(InputError):
+    """The text is over the engine's character limit (HTTP answers 413 for it)."""

@@ -18,7 +18,8 @@ from .fields import Fields, compose, node_line, to_python
 from .kinds import KINDS
 from .kinds.matching import MatchSpec, parse_terms
 from .model import CHANNELS, POSITIONS, Category, Example, Rule, RulePack, Scoring, Severity, SourcePos
-from .sequence import DEFAULT_MAX_GAP, Sequence as Sequence_, SequenceSyntaxError, parse_sequence
+from . import sequence as phrase_sequence
+from .sequence import DEFAULT_MAX_GAP, SequenceSyntaxError, parse_sequence
 
 PACK_KEYS = ("id", "name", "version", "description", "extends", "overrides", "allow", "scoring", "rules")
 RULE_KEYS = ("id", "category", "severity", "kind", "message", "description", "examples")
@@ -152,7 +153,7 @@ def _add_terms(header: Fields, rules: list[Rule]) -> list[Rule]:
     return rules
 
 
-def _parse_allowed(header: Fields) -> tuple[Sequence_, ...]:
+def _parse_allowed(header: Fields) -> tuple[phrase_sequence.Sequence, ...]:
     """`allow: [phrase, ...]`: an allowed phrase that covers a hit of any rule cancels it."""
     node = header.raw("allow")
     phrases = header.string_list("allow", ())

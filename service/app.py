@@ -19,16 +19,16 @@ from pathlib import Path
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-import pydantic_core
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 from lint.checker import DEFAULT_MAX_CHARS, Checker
 from lint.conversation import check_conversation
-from lint.errors import InputError, PackError
+from lint.errors import InputError, PackError, TextTooLong
 from lint.model import Diagnostic
 from lint.packs import load_packs, packs_dirs
 from lint.selection import Selection
@@ -114,9 +114,13 @@ class Engines:
         return self.by_id[pack]
 
 
-def diagnostic_out(diag: Diagnostic, to16) -> DiagnosticOut:
-    data = diag.to_dict()
-    return DiagnosticOut(**data, utf16_start=to16(diag.start), utf16_end=to16(diag.end))
+def diagnostic_json(diag: Diagnostic, to16) -> dict:
+    """A diagnostic on the wire: the CLI's JSON fields plus UTF-16 offsets (DiagnosticOut)."""
+    return {**diag.to_dict(), "utf16_start": to16(diag.start), "utf16_end": to16(diag.end)}
+
+
+def input_error(exc: InputError) -> HTTPException:
+    return HTTPException(413 if isinstance(exc, TextTooLong) else 422, str(exc))
 
 
 CLIENT_ERRORS = {status: {"model": ErrorBody} for status in (400, 401, 404, 413, 422)}
@@ -272,7 +276,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 continue
             report_check(request.scope, item.text, result.diagnostics)
             to16 = utf16_offsets(item.text)
-            results.append(BatchResult(id=item.id, diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics],
+            results.append(BatchResult(id=item.id, diagnostics=[DiagnosticOut(**diagnostic_json(d, to16)) for d in result.diagnostics],
                                        fixed=result.fixed))
         return BatchResponse(results=results, pack=ref)
 
@@ -284,13 +288,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             checked = check_conversation(checker, [(t.role, t.text) for t in body.turns], body.channel)
         except InputError as exc:
-            raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
+            raise input_error(exc) from None
         turns = []
         for index, position, text, result in checked:
             report_check(request.scope, text, result.diagnostics)
             to16 = utf16_offsets(text)
             turns.append(TurnResult(index=index, position=position, fixed=result.fixed,
-                                    diagnostics=[diagnostic_out(d, to16) for d in result.diagnostics]))
+                                    diagnostics=[DiagnosticOut(**diagnostic_json(d, to16)) for d in result.diagnostics]))
         return ConversationResponse(turns=turns, pack=ref)
 
     @app.get("/v1/packs", response_model=list[PackInfo])
@@ -324,17 +328,12 @@ async def check(call: Call) -> bytes:
     try:
         result = checker.check(body.text, body.channel, body.position, selection)
     except InputError as exc:
-        raise HTTPException(413 if "limit" in str(exc) else 422, str(exc)) from None
+        raise input_error(exc) from None
     report_check(call.scope, body.text, result.diagnostics)
     to16 = utf16_offsets(body.text)
-    diagnostics = []
-    for diag in result.diagnostics:
-        item = diag.to_dict()
-        item["utf16_start"], item["utf16_end"] = to16(diag.start), to16(diag.end)
-        diagnostics.append(item)
-    return pydantic_core.to_json({"diagnostics": diagnostics, "fixed": result.fixed if body.fix else None,
+    return pydantic_core.to_json({"diagnostics": [diagnostic_json(d, to16) for d in result.diagnostics],
+                                  "fixed": result.fixed if body.fix else None,
                                   "pack": {"id": ref.id, "version": ref.version}})
-
 
 
 def create_app_from_env() -> FastAPI:

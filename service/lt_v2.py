@@ -13,7 +13,7 @@ from urllib.parse import parse_qs
 import pydantic_core
 from fastapi import APIRouter, HTTPException
 
-from lint.errors import InputError
+from lint.errors import TextTooLong
 from lint.model import Diagnostic, Severity
 from lint.selection import Selection
 
@@ -159,7 +159,7 @@ async def lt_check(call: Call) -> bytes:
     engines = call.app.state.engines
     try:
         result = engines.combined.check(text, "chat", "middle", None if selection.is_default else selection)
-    except InputError as exc:
+    except TextTooLong as exc:  # the only input error possible here
         raise HTTPException(413, str(exc)) from None
     diagnostics = [d for d in result.diagnostics if d.start < d.end]  # LT clients expect spans
     if (_one(params, "level") or "default") == "default":

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from ..model import CHANNELS
 from .inputs import FIELDS
-from .run import ENGINES, Progress, ScanError, run_scan
+from .run import ENGINES, ScanError, run_scan
 from .partition import ScanOptions
 from .store import StateMismatch
 
@@ -47,12 +48,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
             raise ScanError("--scheduler goes with --engine dask")
         options = ScanOptions(packs=tuple(args.pack), packs_dirs=tuple(args.packs_dir), channel=args.channel,
                               columns=_columns(args.map))
-        missing = [p for p in args.inputs if not Path(p).is_file()]
-        if missing:
-            raise ScanError(f"{missing[0]}: no such file")
         if args.partition_bytes is not None and args.partition_bytes < 1024:
             raise ScanError("--partition-bytes must be at least 1024")
-        progress = Progress(sum(Path(p).stat().st_size for p in args.inputs))
+        progress = Progress(sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file()))
         try:
             outcome = run_scan(args.inputs, args.out, options, workers=args.workers, engine=args.engine,
                                scheduler=args.scheduler, strict=args.strict, fresh=args.fresh,
@@ -68,3 +66,32 @@ def cmd_scan(args: argparse.Namespace) -> int:
           f"{totals['findings']:,} 个问题，{totals['errors']:,} 行无法读取；用时 {outcome.seconds:.1f} 秒。")
     print(f"输出：{Path(args.out) / 'report.html'}（另有 findings.jsonl、conversations.csv、agents.csv、errors.jsonl）")
     return 0
+
+
+class Progress:
+    """A one-line progress bar on a terminal (turns/s, ETA); silent otherwise."""
+
+    def __init__(self, total_bytes: int, stream=sys.stderr, enabled: bool | None = None) -> None:
+        self.total = max(total_bytes, 1)
+        self.stream = stream
+        self.enabled = stream.isatty() if enabled is None else enabled
+        self.started = time.perf_counter()
+        self.done_bytes = 0
+        self.turns = 0
+
+    def update(self, size: int, turns: int) -> None:
+        self.done_bytes += size
+        self.turns += turns
+        if not self.enabled:
+            return
+        elapsed = max(time.perf_counter() - self.started, 1e-6)
+        fraction = min(self.done_bytes / self.total, 1.0)
+        eta = elapsed * (1 - fraction) / fraction if fraction else 0
+        bar = "█" * int(fraction * 30) + "░" * (30 - int(fraction * 30))
+        self.stream.write(f"\r{bar} {fraction:6.1%}  {self.turns / elapsed:,.0f} 轮/秒  剩余 {int(eta) // 60}:{int(eta) % 60:02d} ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()

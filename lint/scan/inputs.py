@@ -181,12 +181,6 @@ def parse_jsonl_line(raw: bytes, where: str, columns: ColumnMap) -> Row | BadRow
     return make_row(record, columns.resolve(list(record)), where)
 
 
-def jsonl_conversation_id(raw: bytes, columns: ColumnMap) -> str | None:
-    """The conversation id of a raw JSONL line, or None when it has none or is not a usable row."""
-    row = parse_jsonl_line(raw, "", columns)
-    return row.conversation if isinstance(row, Row) else None
-
-
 # --- CSV -----------------------------------------------------------------------------------------
 
 def read_csv(path: Path, display: str, columns: ColumnMap) -> Iterator[Row | BadRow]:

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Iterable
 
 from ..checker import Checker
-from ..conversation import check_conversation
+from ..conversation import agent_positions, check_conversation
 from ..errors import InputError
 from ..model import Category, Scoring
 from .inputs import BadRow, ColumnMap, Row
@@ -104,12 +104,10 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
         run = sorted(run, key=lambda r: (r.turn is None, r.turn if r.turn is not None else 0))
     conversation = run[0].conversation if run[0].conversation is not None else run[0].where
     if run[0].conversation is None:  # no conversation ids: each turn alone, checked as a middle turn
-        turns = [(run[0].role, run[0].text)]
         checked = [(0, "middle", run[0].text, checker.check(run[0].text, channel, "middle"))] if run[0].role == "agent" else []
     else:
-        turns = [(r.role, r.text) for r in run]
         try:
-            checked = check_conversation(checker, turns, channel)
+            checked = check_conversation(checker, [(r.role, r.text) for r in run], channel)
         except InputError:
             checked = _check_turn_by_turn(run, checker, channel, gathered)
     findings_by_turn: dict[int, list[dict]] = defaultdict(list)
@@ -159,8 +157,6 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
 def _check_turn_by_turn(run: list[Row], checker: Checker, channel: str, gathered: "Gathered"):
     """A conversation with a turn the engine refuses (over the text limit): report that turn,
     check the others in their positions."""
-    from ..conversation import agent_positions
-
     positions = agent_positions([r.role for r in run])
     checked = []
     for index, row in enumerate(run):

@@ -10,6 +10,7 @@ row exactly once.
 """
 from __future__ import annotations
 
+import gzip
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
@@ -93,8 +94,6 @@ def read_partition(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow
 
 
 def _read_whole_jsonl(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
-    import gzip
-
     opener = gzip.open if is_gzip(Path(part.path)) else open
     with opener(part.path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):

@@ -14,7 +14,6 @@ import gc
 import json
 import multiprocessing
 import os
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from ..checker import Checker
 from .partition import ScanOptions, checker_for, run_partition, scoring_of
 from .inputs import ColumnMap
 from .plan import Partition, plan
-from .store import ScanState
+from .store import ScanState, merge
 
 ENGINES = ("local", "dask")
 
@@ -56,48 +55,33 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
     partitions = plan(list(inputs), partition_bytes, ColumnMap(options.columns))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    state = ScanState(out)
-    state.lock()
-    try:
-        return _scan_locked(state, inputs, options, checker, partitions, workers, engine, scheduler, strict, fresh,
-                            on_progress, started)
-    finally:
-        state.unlock()
-
-
-def _scan_locked(state: ScanState, inputs: Sequence[str], options: ScanOptions, checker: Checker,
-                 partitions: list[Partition], workers: int | None, engine: str, scheduler: str | None, strict: bool,
-                 fresh: bool, on_progress, started: float) -> ScanOutcome:
-    out = state.out_dir
-    stored = state.open(_manifest(inputs, options, checker, partitions), fresh=fresh)
-    if stored.get("complete"):
-        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-        return ScanOutcome(summary, len(partitions), 0, time.perf_counter() - started)
-    done = state.done()
-    todo = [p for p in partitions if p.index not in done]
-    if on_progress and done:
-        on_progress(sum(p.size for p in partitions if p.index in done), 0)  # resumed: count what is done
-    workers = workers or os.cpu_count() or 1
-    for index, data, facts in _run(engine, todo, options, workers, scheduler):
-        if strict and facts["first_error"]:
-            first = facts["first_error"]
-            raise ScanError(f"{first['where']}: {first['reason']} (--strict)")
-        state.save_part(index, data)
-        if on_progress:
-            on_progress(partitions[index].size, facts["turns"])
-    from .store import merge
-
-    scoring = scoring_of(checker)
-    header = {
-        "generated_by": f"cslint {_version()}",
-        "inputs": list(inputs),
-        "packs": [{"id": p.id, "version": p.version} for p in checker.packs],
-        "channel": options.channel,
-    }
-    rules = {r.id: {"category": r.category.value, "message": r.message} for r in checker.rules}
-    summary = merge(state, len(partitions), header, rules, {"formula": scoring.formula(), "weights": scoring.weights})
-    state.mark_complete(stored)
-    return ScanOutcome(summary, len(partitions), len(todo), time.perf_counter() - started)
+    with ScanState(out).locked() as state:
+        stored = state.open(_manifest(inputs, options, checker, partitions), fresh=fresh)
+        if stored.get("complete"):
+            summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+            return ScanOutcome(summary, len(partitions), 0, time.perf_counter() - started)
+        done = state.done()
+        todo = [p for p in partitions if p.index not in done]
+        if on_progress and done:
+            on_progress(sum(p.size for p in partitions if p.index in done), 0)  # resumed: count what is done
+        for index, data, facts in _run(engine, todo, options, workers or os.cpu_count() or 1, scheduler):
+            if strict and facts["first_error"]:
+                first = facts["first_error"]
+                raise ScanError(f"{first['where']}: {first['reason']} (--strict)")
+            state.save_part(index, data)
+            if on_progress:
+                on_progress(partitions[index].size, facts["turns"])
+        scoring = scoring_of(checker)
+        header = {
+            "generated_by": f"cslint {_version()}",
+            "inputs": list(inputs),
+            "packs": [{"id": p.id, "version": p.version} for p in checker.packs],
+            "channel": options.channel,
+        }
+        rules = {r.id: {"category": r.category.value, "message": r.message} for r in checker.rules}
+        summary = merge(state, len(partitions), header, rules, {"formula": scoring.formula(), "weights": scoring.weights})
+        state.mark_complete(stored)
+        return ScanOutcome(summary, len(partitions), len(todo), time.perf_counter() - started)
 
 
 def _manifest(inputs: Sequence[str], options: ScanOptions, checker: Checker, partitions: list[Partition]) -> dict:
@@ -168,35 +152,6 @@ def _run_dask(todo: list[Partition], options: ScanOptions, workers: int,
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-class Progress:
-    """A one-line progress bar on a terminal (turns/s, ETA); silent otherwise."""
-
-    def __init__(self, total_bytes: int, stream=sys.stderr, enabled: bool | None = None) -> None:
-        self.total = max(total_bytes, 1)
-        self.stream = stream
-        self.enabled = stream.isatty() if enabled is None else enabled
-        self.started = time.perf_counter()
-        self.done_bytes = 0
-        self.turns = 0
-
-    def update(self, size: int, turns: int) -> None:
-        self.done_bytes += size
-        self.turns += turns
-        if not self.enabled:
-            return
-        elapsed = max(time.perf_counter() - self.started, 1e-6)
-        fraction = min(self.done_bytes / self.total, 1.0)
-        eta = elapsed * (1 - fraction) / fraction if fraction else 0
-        bar = "█" * int(fraction * 30) + "░" * (30 - int(fraction * 30))
-        self.stream.write(f"\r{bar} {fraction:6.1%}  {self.turns / elapsed:,.0f} 轮/秒  剩余 {int(eta) // 60}:{int(eta) % 60:02d} ")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def _version() -> str:

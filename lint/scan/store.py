@@ -14,16 +14,19 @@ removed; running the same command again then has nothing left to do.
 from __future__ import annotations
 
 import csv
+import fcntl
 import gzip
 import io
 import json
 import os
 import shutil
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from .partition import CATEGORIES, CONVERSATION_COLUMNS, WORST_KEPT, worst_key
+from .report import render_report
 
 STATE_DIR = ".cslint-scan"
 TOP_PHRASES = 30
@@ -49,24 +52,18 @@ class ScanState:
         self.state_dir = out_dir / STATE_DIR
         self.parts_dir = self.state_dir / "parts"
         self.manifest_path = self.state_dir / "manifest.json"
-        self._lock = None
 
-    def lock(self) -> None:
-        """Refuse a second scan into the same DIR while this one runs (released when the process ends)."""
-        import fcntl
-
+    @contextmanager
+    def locked(self) -> Iterator["ScanState"]:
+        """Hold DIR for this scan: a second scan into it is refused while this one runs (the
+        lock also goes when the process dies, even by SIGKILL)."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.state_dir / "lock", "w")
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._lock.close()
-            raise StateMismatch(f"another scan is writing to {self.out_dir}") from None
-
-    def unlock(self) -> None:
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
+        with open(self.state_dir / "lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise StateMismatch(f"another scan is writing to {self.out_dir}") from None
+            yield self
 
     # --- the manifest -----------------------------------------------------------------------
     def open(self, manifest: dict, fresh: bool = False) -> dict:
@@ -177,8 +174,6 @@ def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], fo
         "score": formula,
     }
     write_atomically(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1).encode())
-    from .report import render_report
-
     write_atomically(out / "report.html", render_report(summary).encode())
     return summary
 

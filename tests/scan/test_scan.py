@@ -254,11 +254,7 @@ def test_two_scans_never_write_the_same_directory_at_once(tmp_path):
     from lint.scan.store import ScanState, StateMismatch
 
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(3))
-    running = ScanState(tmp_path / "out")
-    running.lock()  # as a scan in progress holds it
-    try:
+    with ScanState(tmp_path / "out").locked():  # as a scan in progress holds it
         with pytest.raises(StateMismatch, match="another scan"):
             scan([source], tmp_path / "out")
-    finally:
-        running.unlock()
     assert scan([source], tmp_path / "out").summary["totals"]["conversations"] == 3
