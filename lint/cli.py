@@ -382,14 +382,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("pack_file", metavar="PACK", help="pack id or .yaml path")
     _packs_dir_option(validate)
 
+    from .serve_command import add_arguments as add_serve_arguments, cmd_serve
+
     serve = _command(sub, "serve", cmd_serve, "run the HTTP service (FastAPI under uvicorn)", [packs])
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=_positive, default=8000)
-    serve.add_argument("--workers", type=_positive, default=1, help="worker processes (default: 1)")
-    serve.add_argument("--max-chars", type=_positive, default=DEFAULT_MAX_CHARS, metavar="N",
-                       help=f"refuse longer texts with 413 (default: {DEFAULT_MAX_CHARS})")
-    serve.add_argument("--max-body", type=_positive, default=64 * 1024, metavar="BYTES",
-                       help="refuse larger request bodies with 413 (default: 65536)")
+    add_serve_arguments(serve)
 
     from .scan.command import add_arguments as add_scan_arguments, cmd_scan
 
@@ -401,29 +397,6 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--format", choices=("text", "json"), default="text")
     evaluation.add_argument("--show-errors", action="store_true", help="list misses and false positives per reply")
     return parser
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    """Validate the packs here (a broken pack is exit 2, not a crashed worker), then run uvicorn.
-
-    Options reach every worker through CSLINT_SERVE_* variables; the web stack is imported only
-    here, so the rest of `lint` never needs it.
-    """
-    from .packs import load_packs, packs_dirs
-
-    load_packs(args.pack or [], packs_dirs(args.packs_dir or []))
-    os.environ["CSLINT_SERVE_PACKS"] = os.pathsep.join(args.pack or [])
-    os.environ["CSLINT_SERVE_PACKS_DIRS"] = os.pathsep.join(args.packs_dir or [])
-    os.environ["CSLINT_MAX_CHARS"] = str(args.max_chars)
-    os.environ["CSLINT_MAX_BODY"] = str(args.max_body)
-    try:
-        import uvicorn
-    except ImportError:
-        _err("cslint serve needs the service extra: pip install 'cslint[service]'")
-        return ExitStatus.ERROR
-    uvicorn.run("service.app:create_app_from_env", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="warning")
-    return ExitStatus.OK
 
 
 # --- entry point --------------------------------------------------------------------------------
