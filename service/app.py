@@ -19,7 +19,7 @@ from pathlib import Path
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 import pydantic_core
 from pydantic import BaseModel, ValidationError
@@ -29,17 +29,19 @@ from starlette.routing import Route
 from lint.checker import DEFAULT_MAX_CHARS, Checker
 from lint.conversation import check_conversation
 from lint.errors import InputError, PackError, TextTooLong
-from lint.model import Diagnostic
+from lint.model import Diagnostic, RulePack
 from lint.packs import load_packs, packs_dirs
 from lint.selection import Selection
 
-from .auth import ApiKeys, presented_key
+from .auth import ApiKeys, header_key, secret_matches
+from .budget import DEFAULT_MAX_DIAGNOSTICS, DEFAULT_MAX_REQUEST_CHARS, fit_response, run_checks
 from .direct import Call, DirectEndpoint, documented_twin
 from .limits import BodySizeLimit
 from .lt_v2 import build_router, lt_check
-from .observe import Metrics, Observe, access_log, configure_access_log, report_check
+from .observe import Metrics, Observe, configure_access_log, log_event, log_reload, report_check
 from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
                       ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
+from .snapshot import Digests, load_snapshot, pack_digest, save_snapshot
 from .utf16 import utf16_offsets
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -59,6 +61,9 @@ class Settings:
     admin_token: str | None = None  # None: /v1/admin/reload is refused
     cors_origins: list[str] = field(default_factory=list)
     log_text: bool = False  # put the checked text in the access log (off: privacy)
+    max_diagnostics: int = DEFAULT_MAX_DIAGNOSTICS  # per request (see service/budget.py)
+    max_request_chars: int = DEFAULT_MAX_REQUEST_CHARS  # per batch or conversation request
+    snapshot: str | None = None  # where the last packs that validated are kept (service/snapshot.py)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -73,6 +78,9 @@ class Settings:
             admin_token=os.environ.get("CSLINT_ADMIN_TOKEN") or None,
             cors_origins=[o for o in os.environ.get("CSLINT_CORS_ORIGINS", "").split(",") if o],
             log_text=os.environ.get("CSLINT_ACCESS_LOG_TEXT", "").lower() in ("1", "true", "yes"),
+            max_diagnostics=int(os.environ.get("CSLINT_MAX_DIAGNOSTICS", DEFAULT_MAX_DIAGNOSTICS)),
+            max_request_chars=int(os.environ.get("CSLINT_MAX_REQUEST_CHARS", DEFAULT_MAX_REQUEST_CHARS)),
+            snapshot=os.environ.get("CSLINT_PACK_SNAPSHOT") or None,
         )
 
 
@@ -86,16 +94,19 @@ def _api_keys_from_env() -> list[str]:
     return keys
 
 
-def _bearer(request: Request) -> str | None:
-    return presented_key(request.scope["headers"], request.scope.get("query_string", b""))
-
-
 class Engines:
     """The loaded packs: one checker over all of them, and one per pack for `pack=`."""
 
-    def __init__(self, settings: Settings) -> None:
-        packs = load_packs(settings.packs, packs_dirs(settings.packs_dirs))
+    def __init__(self, settings: Settings, snapshot: tuple[list[RulePack], Digests] | None = None) -> None:
+        """The packs from disk, or those of a snapshot (already validated)."""
+        if snapshot is None:
+            packs = load_packs(settings.packs, packs_dirs(settings.packs_dirs))
+            digests = {p.id: pack_digest(p) for p in packs}
+        else:
+            packs, digests = snapshot
         self.packs = packs
+        self.digests = digests
+        self.stale: str | None = None  # why the packs on disk are not the ones served
         self.combined = Checker(packs, settings.max_chars)
         self.combined_ref = PackRef(id="+".join(p.id for p in packs), version="+".join(p.version for p in packs))
         # one jieba dictionary (the combined checker's, which knows every pack's terms) for all
@@ -114,9 +125,62 @@ class Engines:
         return self.by_id[pack]
 
 
+    def summary(self) -> list[dict]:
+        """What is loaded, for /readyz and the reload log: a truncated pack shows in its rule
+        count and digest."""
+        return [{"id": p.id, "version": p.version, "rules": len(p.rules), "sha256": self.digests[p.id]}
+                for p in self.packs]
+
+
+def start_engines(settings: Settings) -> Engines:
+    """A worker's packs: from disk, or, when the packs on disk no longer validate, the last ones
+    that did (see service/snapshot.py), so that a replaced worker never takes the service down."""
+    try:
+        engines = Engines(settings)
+    except PackError as exc:
+        snapshot = load_snapshot(settings.snapshot) if settings.snapshot else None
+        if snapshot is None:
+            raise
+        engines = Engines(settings, snapshot)
+        engines.stale = f"serving the last packs that validated; on disk: {exc}"
+        return engines
+    if settings.snapshot:
+        save_snapshot(settings.snapshot, engines.packs, engines.digests)
+    return engines
+
+
 def diagnostic_json(diag: Diagnostic, to16) -> dict:
     """A diagnostic on the wire: the CLI's JSON fields plus UTF-16 offsets (DiagnosticOut)."""
     return {**diag.to_dict(), "utf16_start": to16(diag.start), "utf16_end": to16(diag.end)}
+
+
+def json_response(content: dict) -> Response:
+    """Plain dicts serialised by pydantic-core, as /v1/check does: no model built per diagnostic."""
+    return Response(pydantic_core.to_json(content), media_type="application/json")
+
+
+def check_total(texts: list[str], settings: Settings) -> int:
+    """The characters of a multi-text request, refused with 413 over --max-request-chars."""
+    chars = sum(len(t) for t in texts)
+    if chars > settings.max_request_chars:
+        raise HTTPException(413, f"the request holds {chars} characters to check, over the limit of "
+                                 f"{settings.max_request_chars} per request: split it")
+    return chars
+
+
+class TooManyDiagnostics(Exception):
+    pass
+
+
+def count_diagnostics(total: int, more: int, limit: int) -> int:
+    if total + more > limit:
+        raise TooManyDiagnostics()
+    return total + more
+
+
+def too_many(limit: int) -> HTTPException:
+    return HTTPException(422, f"over {limit} diagnostics in one request (the limit): "
+                              "send fewer or shorter texts per request")
 
 
 def input_error(exc: InputError) -> HTTPException:
@@ -165,20 +229,30 @@ def _error(status: int, error: str, detail: str) -> JSONResponse:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
-    async def reload() -> None:
-        """Build new engines from disk; on any PackError the live ones keep serving."""
-        app.state.engines = await asyncio.to_thread(Engines, settings)
+    async def reload(trigger: str) -> None:
+        """Build new engines from disk; on any PackError the live ones keep serving. Every
+        attempt is logged with what is loaded (rules, digest), and a loss of rules is a warning."""
+        before = app.state.engines.summary()
+        try:
+            engines = await asyncio.to_thread(Engines, settings)
+        except PackError as exc:
+            log_event("reload", trigger=trigger, ok=False, error=str(exc), packs=before)
+            raise
+        app.state.engines = engines
+        if settings.snapshot:
+            await asyncio.to_thread(save_snapshot, settings.snapshot, engines.packs, engines.digests)
+        log_reload(trigger, before, engines.summary())
 
     async def reload_on_sighup() -> None:
         try:
-            await reload()
-            access_log.info(json.dumps({"event": "reload", "ok": True}))
-        except PackError as exc:
-            access_log.error(json.dumps({"event": "reload", "ok": False, "error": str(exc)}, ensure_ascii=False))
+            await reload("SIGHUP")
+        except PackError:
+            pass  # logged by reload()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.engines = Engines(settings)  # before the server accepts requests
+        app.state.engines = start_engines(settings)  # before the server accepts requests
+        log_event("start", ok=True, packs=app.state.engines.summary(), stale=app.state.engines.stale)
         loop = asyncio.get_running_loop()
         try:
             loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(reload_on_sighup()))
@@ -188,6 +262,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="cslint", version=_version(), lifespan=lifespan,
                   description="Phrase-compliance checks for Chinese customer-service replies.")
+    app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_body=settings.max_body)
     if settings.api_keys:
         app.add_middleware(ApiKeys, keys=settings.api_keys)  # inside CORS: pre-flights carry no key
@@ -225,14 +300,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def admin_reload(request: Request) -> dict:
         if settings.admin_token is None:
             raise HTTPException(403, "reload is disabled: set CSLINT_ADMIN_TOKEN to enable it")
-        if _bearer(request) != settings.admin_token:
-            raise HTTPException(401, "wrong or missing admin token")
+        # a header only: a token in the URL ends up in proxy and access logs
+        if not secret_matches(header_key(request.scope["headers"]), settings.admin_token):
+            raise HTTPException(401, "wrong or missing admin token (Authorization: Bearer or X-API-Key; "
+                                     "never in the URL)")
         try:
-            await reload()
+            await reload("admin")
         except PackError as exc:
             raise HTTPException(422, f"pack rejected, the live packs keep serving: {exc}") from None
-        engines = request.app.state.engines
-        return {"status": "reloaded", "packs": [{"id": p.id, "version": p.version} for p in engines.packs]}
+        return {"status": "reloaded", "packs": request.app.state.engines.summary()}
 
     app.include_router(build_router())
 
@@ -252,7 +328,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engines = getattr(request.app.state, "engines", None)
         if engines is None:
             return _error(503, "not_ready", "packs are still loading")
-        return JSONResponse({"status": "ready", "packs": [p.id for p in engines.packs]})
+        return JSONResponse({"status": "ready", "packs": [p.id for p in engines.packs],
+                             "loaded": engines.summary(), "stale": engines.stale})
 
     @app.get("/metrics", summary="Prometheus metrics of this worker", response_class=PlainTextResponse)
     async def metrics_endpoint() -> PlainTextResponse:
@@ -264,43 +341,64 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.post("/v1/check/batch", response_model=BatchResponse, openapi_extra={"requestBody": json_body(BatchRequest)},
               responses=CLIENT_ERRORS)
-    async def check_batch(request: Request) -> BatchResponse:
+    async def check_batch(request: Request) -> Response:
         body = parse_json_body(BatchRequest, await request.body())
         checker, ref = request.app.state.engines.pick(body.pack)
-        results = []
-        for item in body.items:
-            try:
-                result = checker.check(item.text, item.channel, item.position)
-            except InputError as exc:
-                results.append(BatchResult(id=item.id, error=str(exc)))
-                continue
-            report_check(request.scope, item.text, result.diagnostics)
-            to16 = utf16_offsets(item.text)
-            results.append(BatchResult(id=item.id, diagnostics=[DiagnosticOut(**diagnostic_json(d, to16)) for d in result.diagnostics],
-                                       fixed=result.fixed))
-        return BatchResponse(results=results, pack=ref)
+        chars = check_total([item.text for item in body.items], settings)
+
+        def work() -> list[dict]:
+            results, total = [], 0
+            for item in body.items:
+                try:
+                    result = checker.check(item.text, item.channel, item.position)
+                except InputError as exc:
+                    results.append({"id": item.id, "diagnostics": [], "fixed": None, "error": str(exc)})
+                    continue
+                total = count_diagnostics(total, len(result.diagnostics), settings.max_diagnostics)
+                report_check(request.scope, item.text, result.diagnostics)
+                to16 = utf16_offsets(item.text)
+                results.append({"id": item.id, "diagnostics": [diagnostic_json(d, to16) for d in result.diagnostics],
+                                "fixed": result.fixed, "error": None})
+            return results
+
+        try:
+            results = await run_checks(chars, work)
+        except TooManyDiagnostics:
+            raise too_many(settings.max_diagnostics) from None
+        return json_response({"results": results, "pack": {"id": ref.id, "version": ref.version}})
 
     @app.post("/v1/conversations/check", response_model=ConversationResponse,
               openapi_extra={"requestBody": json_body(ConversationRequest)}, responses=CLIENT_ERRORS)
-    async def conversations_check(request: Request) -> ConversationResponse:
+    async def conversations_check(request: Request) -> Response:
         body = parse_json_body(ConversationRequest, await request.body())
         checker, ref = request.app.state.engines.pick(body.pack)
+        chars = check_total([t.text for t in body.turns], settings)
+
+        def work() -> list[dict]:
+            turns, total = [], 0
+            for index, position, text, result in check_conversation(checker, [(t.role, t.text) for t in body.turns],
+                                                                     body.channel):
+                total = count_diagnostics(total, len(result.diagnostics), settings.max_diagnostics)
+                report_check(request.scope, text, result.diagnostics)
+                to16 = utf16_offsets(text)
+                turns.append({"index": index, "position": position, "fixed": result.fixed,
+                              "diagnostics": [diagnostic_json(d, to16) for d in result.diagnostics]})
+            return turns
+
         try:
-            checked = check_conversation(checker, [(t.role, t.text) for t in body.turns], body.channel)
+            turns = await run_checks(chars, work)
         except InputError as exc:
             raise input_error(exc) from None
-        turns = []
-        for index, position, text, result in checked:
-            report_check(request.scope, text, result.diagnostics)
-            to16 = utf16_offsets(text)
-            turns.append(TurnResult(index=index, position=position, fixed=result.fixed,
-                                    diagnostics=[DiagnosticOut(**diagnostic_json(d, to16)) for d in result.diagnostics]))
-        return ConversationResponse(turns=turns, pack=ref)
+        except TooManyDiagnostics:
+            raise too_many(settings.max_diagnostics) from None
+        return json_response({"turns": turns, "pack": {"id": ref.id, "version": ref.version}})
 
     @app.get("/v1/packs", response_model=list[PackInfo])
     async def packs(request: Request) -> list[PackInfo]:
+        engines = request.app.state.engines
         return [PackInfo(id=p.id, name=p.name, version=p.version, description=p.description,
-                         extends=list(p.extends), rules=len(p.rules)) for p in request.app.state.engines.packs]
+                         extends=list(p.extends), rules=len(p.rules), sha256=engines.digests[p.id])
+                for p in engines.packs]
 
     @app.get("/v1/rules", response_model=list[RuleInfo], responses={404: {"model": ErrorBody}})
     async def rules(request: Request, pack: str | None = None) -> list[RuleInfo]:
@@ -326,14 +424,20 @@ async def check(call: Call) -> bytes:
         selection = Selection.of(enabled_rules=body.enabled_rules, disabled_rules=body.disabled_rules,
                                  disabled_categories=body.disabled_categories)
     try:
-        result = checker.check(body.text, body.channel, body.position, selection)
+        result = await run_checks(len(body.text), lambda: checker.check(body.text, body.channel, body.position, selection))
     except InputError as exc:
         raise input_error(exc) from None
     report_check(call.scope, body.text, result.diagnostics)
     to16 = utf16_offsets(body.text)
-    return pydantic_core.to_json({"diagnostics": [diagnostic_json(d, to16) for d in result.diagnostics],
-                                  "fixed": result.fixed if body.fix else None,
-                                  "pack": {"id": ref.id, "version": ref.version}})
+    diagnostics = [diagnostic_json(d, to16) for d in result.diagnostics[:call.app.state.settings.max_diagnostics]]
+
+    def render(shown: int) -> bytes:
+        return pydantic_core.to_json({"diagnostics": diagnostics[:shown],
+                                      "truncated": shown < len(result.diagnostics),
+                                      "fixed": result.fixed if body.fix else None,
+                                      "pack": {"id": ref.id, "version": ref.version}})
+
+    return fit_response(render, len(diagnostics))[0]
 
 
 def create_app_from_env() -> FastAPI:

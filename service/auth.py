@@ -8,6 +8,7 @@ the CORS one.
 """
 from __future__ import annotations
 
+import hmac
 import json
 from urllib.parse import parse_qs
 
@@ -16,14 +17,33 @@ UNGUARDED_PREFIXES = ("/v1/admin/",)
 MESSAGE = "an API key is required: Authorization: Bearer <key>, X-API-Key or apiKey"
 
 
-def presented_key(headers: list[tuple[bytes, bytes]], query_string: bytes) -> str | None:
-    """The key a client sent: `Authorization: Bearer`, `X-API-Key`, or the `apiKey` query parameter."""
+def header_key(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The secret sent in `Authorization: Bearer` or `X-API-Key`, or None."""
     for name, value in headers:
         if name == b"authorization" and value[:7].lower() == b"bearer ":
             return value[7:].strip().decode("latin-1")
     for name, value in headers:
         if name == b"x-api-key":
             return value.strip().decode("latin-1")
+    return None
+
+
+def secret_matches(presented: str | None, *secrets: str) -> bool:
+    """Whether `presented` is one of `secrets`, in time that does not depend on how much of it
+    matched (hmac.compare_digest, against every secret: no early exit)."""
+    given = (presented or "").encode("utf-8", "surrogateescape")
+    found = False
+    for secret in secrets:
+        found |= hmac.compare_digest(given, secret.encode("utf-8", "surrogateescape"))
+    return presented is not None and found
+
+
+def presented_key(headers: list[tuple[bytes, bytes]], query_string: bytes) -> str | None:
+    """The key a client sent: `Authorization: Bearer`, `X-API-Key`, or the `apiKey` query
+    parameter (which LanguageTool clients use; never accepted for the admin token)."""
+    key = header_key(headers)
+    if key is not None:
+        return key
     if b"apiKey=" in query_string:
         values = parse_qs(query_string.decode("latin-1")).get("apiKey")
         return values[0] if values else None
@@ -33,12 +53,12 @@ def presented_key(headers: list[tuple[bytes, bytes]], query_string: bytes) -> st
 class ApiKeys:
     def __init__(self, app, keys: frozenset[str]) -> None:
         self.app = app
-        self.keys = keys
+        self.keys = tuple(keys)
 
     async def __call__(self, scope, receive, send) -> None:
         path = scope.get("path", "")
         if (scope["type"] == "http" and path.startswith(GUARDED_PREFIXES) and not path.startswith(UNGUARDED_PREFIXES)
-                and presented_key(scope["headers"], scope.get("query_string", b"")) not in self.keys):
+                and not secret_matches(presented_key(scope["headers"], scope.get("query_string", b"")), *self.keys)):
             body = json.dumps({"error": "unauthorized", "detail": MESSAGE}).encode()
             await send({"type": "http.response.start", "status": 401, "headers": [
                 (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),

@@ -17,6 +17,7 @@ from lint.errors import TextTooLong
 from lint.model import Diagnostic, Severity
 from lint.selection import Selection
 
+from .budget import fit_response, run_checks
 from .direct import Call, documented_twin
 from .observe import report_check
 from .schemas import ErrorBody
@@ -32,6 +33,7 @@ CATEGORY_NAMES = {"forbidden": "服务禁语", "tone": "语气", "jargon": "术�
 ISSUE_TYPES = {"forbidden": "style", "tone": "style", "jargon": "terminology", "filler": "style",
                "honorific": "style", "courtesy": "style"}
 CONTEXT_CHARS = 40  # characters of context on each side of a match
+SENTENCE_CHARS = 200  # at most this many characters of `sentence` on each side of a match
 
 
 def _params(call: Call) -> dict[str, list[str]]:
@@ -65,6 +67,8 @@ def _text_from_data(data: str) -> tuple[str, list[int], str]:
     try:
         annotation = json.loads(data)["annotation"]
         assert isinstance(annotation, list)
+    except RecursionError:
+        raise HTTPException(400, "Invalid 'data' parameter: nested too deeply") from None
     except (ValueError, KeyError, TypeError, AssertionError):
         raise HTTPException(400, "Invalid 'data' parameter: expected {\"annotation\": [...]}") from None
     text, where, doc, pos = [], [], [], 0
@@ -108,7 +112,7 @@ def _match(diag: Diagnostic, text: str, to_doc: list[int] | None, doc16, sentenc
         "length": doc16(doc_end) - doc16(doc_start),
         "context": {"text": text[c0:c1], "offset": context16(start - c0),
                     "length": context16(end - c0) - context16(start - c0)},
-        "sentence": sentence_of(start),
+        "sentence": sentence_of(start, end),
         "type": {"typeName": "Other"},
         "rule": {
             "id": diag.rule_id,
@@ -122,13 +126,17 @@ def _match(diag: Diagnostic, text: str, to_doc: list[int] | None, doc16, sentenc
 
 
 def _sentences(text: str):
-    """A function giving the sentence around a code-point offset (bisect over sentence marks)."""
+    """A function giving the sentence around a span (bisect over sentence marks), cut to
+    SENTENCE_CHARS on each side: a text with no sentence end must not be repeated whole in
+    every match."""
     marks = [i for i, ch in enumerate(text) if ch in "。！？!?\n"]
 
-    def sentence_of(pos: int) -> str:
+    def sentence_of(pos: int, end_pos: int) -> str:
         k = bisect.bisect_left(marks, pos)  # marks before pos: marks[:k]
         start = marks[k - 1] + 1 if k else 0
         end = marks[k] + 1 if k < len(marks) else len(text)
+        start = max(start, pos - SENTENCE_CHARS)
+        end = min(end, max(end_pos, pos) + SENTENCE_CHARS)
         return text[start:end].strip()
 
     return sentence_of
@@ -157,8 +165,10 @@ async def lt_check(call: Call) -> bytes:
                              enabled_categories=enabled_categories,
                              disabled_categories=_list(params, "disabledCategories"), enabled_only=enabled_only)
     engines = call.app.state.engines
+    limit = call.app.state.settings.max_diagnostics
+    check = lambda: engines.combined.check(text, "chat", "middle", None if selection.is_default else selection)  # noqa: E731
     try:
-        result = engines.combined.check(text, "chat", "middle", None if selection.is_default else selection)
+        result = await run_checks(len(text), check)
     except TextTooLong as exc:  # the only input error possible here
         raise HTTPException(413, str(exc)) from None
     diagnostics = [d for d in result.diagnostics if d.start < d.end]  # LT clients expect spans
@@ -168,13 +178,20 @@ async def lt_check(call: Call) -> bytes:
     doc16 = utf16_offsets(document)
     sentence_of = _sentences(text)
     code = {"zh-tw": "zh-TW", "zh-hk": "zh-HK"}.get(language.lower(), "zh-CN")
-    return pydantic_core.to_json({
-        "software": {"name": "cslint", "version": call.app.version, "buildDate": "", "apiVersion": 1,
-                     "premium": False, "status": ""},
-        "language": {"name": "Chinese", "code": code,
-                     "detectedLanguage": {"name": "Chinese", "code": code, "confidence": 1.0}},
-        "matches": [_match(d, text, to_doc, doc16, sentence_of) for d in diagnostics],
-    })
+    matches = [_match(d, text, to_doc, doc16, sentence_of) for d in diagnostics[:limit]]
+
+    def render(shown: int) -> bytes:
+        return pydantic_core.to_json({
+            "software": {"name": "cslint", "version": call.app.version, "buildDate": "", "apiVersion": 1,
+                         "premium": False, "status": ""},
+            # LanguageTool's own flag for a partial answer: more matches than one response carries
+            "warnings": {"incompleteResults": shown < len(diagnostics)},
+            "language": {"name": "Chinese", "code": code,
+                         "detectedLanguage": {"name": "Chinese", "code": code, "confidence": 1.0}},
+            "matches": matches[:shown],
+        })
+
+    return fit_response(render, len(matches))[0]
 
 
 def build_router() -> APIRouter:

@@ -11,10 +11,12 @@ import bisect
 import itertools
 import json
 import logging
+import os
 import sys
 import time
 from collections import Counter
 
+CLIENT_CLOSED = 499  # nginx's status for "the client went away before the answer": not a server error
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
 
 access_log = logging.getLogger("cslint.access")
@@ -71,6 +73,26 @@ class Metrics:
         return "\n".join(lines) + "\n"
 
 
+def log_event(event: str, **fields) -> None:
+    """One JSON line on the access log for a server event (start, reload)."""
+    level = logging.INFO if fields.get("ok", True) else logging.ERROR
+    access_log.log(level, json.dumps({"event": event, "pid": os.getpid(), **fields}, ensure_ascii=False))
+
+
+def log_reload(trigger: str, before: list[dict], after: list[dict]) -> None:
+    """Log a reload with what it loaded; a pack that lost rules (a file truncated into a valid
+    but smaller pack, say) makes it a warning that names the pack and the counts."""
+    counts = {p["id"]: p["rules"] for p in before}
+    shrunk = [f'{p["id"]}: {counts[p["id"]]} -> {p["rules"]} rules' for p in after
+              if p["id"] in counts and p["rules"] < counts[p["id"]]]
+    dropped = [pack_id for pack_id in counts if all(p["id"] != pack_id for p in after)]
+    fields = {"trigger": trigger, "ok": True, "packs": after}
+    if shrunk or dropped:
+        fields["warning"] = "rules dropped: " + "; ".join(shrunk + [f"{d}: pack no longer loaded" for d in dropped])
+    line = json.dumps({"event": "reload", "pid": os.getpid(), **fields}, ensure_ascii=False)
+    access_log.log(logging.WARNING if "warning" in fields else logging.INFO, line)
+
+
 def report_check(scope: dict, text: str, diagnostics) -> None:
     """Tell the middleware what one check in this request found (and on what text)."""
     state = scope.setdefault("state", {})
@@ -97,6 +119,7 @@ class Observe:
             return
         started = time.perf_counter()
         status = 500
+        client_left = False
         scope.setdefault("state", {})
 
         async def capture(message):
@@ -105,9 +128,23 @@ class Observe:
                 status = message["status"]
             await send(message)
 
+        async def watch(message_source=receive):
+            nonlocal client_left
+            message = await message_source()
+            if message["type"] == "http.disconnect":
+                client_left = True
+            return message
+
         try:
-            await self.app(scope, receive, capture)
+            await self.app(scope, watch, capture)
+        except Exception:
+            if not client_left:
+                raise
+            # the handler failed only because the client went away mid-request (starlette's
+            # ClientDisconnect): nobody is left to answer, and it is not the server's error
         finally:
+            if client_left and status == 500:
+                status = CLIENT_CLOSED
             seconds = time.perf_counter() - started
             path = scope["path"] if scope["path"] in self.known_paths else "other"
             found = scope["state"].get("diagnostics")

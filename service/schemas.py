@@ -79,6 +79,7 @@ class PackRef(BaseModel):
 
 class CheckResponse(BaseModel):
     diagnostics: list[DiagnosticOut]
+    truncated: bool = Field(default=False, description="more diagnostics were found than one response carries")
     fixed: str | None
     pack: PackRef
 
@@ -90,6 +91,7 @@ class PackInfo(BaseModel):
     description: str
     extends: list[str]
     rules: int
+    sha256: str = Field(description="SHA-256 of the pack's own file as loaded (compare with sha256sum)")
 
 
 class RuleInfo(BaseModel):
