@@ -23,6 +23,7 @@ from typing import Callable, Iterator, Sequence
 from ..checker import Checker
 from .partition import ScanOptions, checker_for, run_partition, scoring_of
 from .inputs import ColumnMap
+from .orphans import exit_with_parent
 from .plan import Partition, plan
 from .store import ScanState, merge
 
@@ -117,7 +118,8 @@ def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iter
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
+                                 initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(run_partition, p, options) for p in todo]
             try:
                 for future in as_completed(futures):

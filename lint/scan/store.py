@@ -46,6 +46,26 @@ def write_atomically(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+_HELD_LOCKS: set[int] = set()  # descriptors of the DIR locks this process holds
+
+
+def _drop_locks_in_child() -> None:
+    """After fork: the child must not share the parent's DIR lock (a flock belongs to the open
+    file, which fork shares), or pool workers that outlive a killed driver would keep DIR locked.
+    The descriptor is pointed at /dev/null rather than closed, so its number stays owned by the
+    file object that still refers to it."""
+    for fd in _HELD_LOCKS:
+        null = os.open(os.devnull, os.O_RDONLY)
+        try:
+            os.dup2(null, fd, inheritable=False)
+        finally:
+            os.close(null)
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 class ScanState:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
@@ -56,14 +76,18 @@ class ScanState:
     @contextmanager
     def locked(self) -> Iterator["ScanState"]:
         """Hold DIR for this scan: a second scan into it is refused while this one runs (the
-        lock also goes when the process dies, even by SIGKILL)."""
+        lock also goes when the process dies, even by SIGKILL; forked children never hold it)."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         with open(self.state_dir / "lock", "w") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 raise StateMismatch(f"another scan is writing to {self.out_dir}") from None
-            yield self
+            _HELD_LOCKS.add(lock.fileno())
+            try:
+                yield self
+            finally:
+                _HELD_LOCKS.discard(lock.fileno())
 
     # --- the manifest -----------------------------------------------------------------------
     def open(self, manifest: dict, fresh: bool = False) -> dict:
