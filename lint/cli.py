@@ -12,6 +12,7 @@ one-line message on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -20,13 +21,14 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Sequence
+from typing import BinaryIO, Callable, ContextManager, Iterator, Sequence
 
 from .checker import DEFAULT_MAX_CHARS, Checker
+from .encodings import OverLimit, max_bytes_per_char, read_lines, read_text, text_encoding_option
 from .errors import InputError, PackError
 from .fix import apply_fixes
 from .model import CHANNELS, POSITIONS, Applicability, Diagnostic, Severity
-from .render import FORMATTERS, FixFormatter, Outcome, dumps, summary
+from .render import FORMATTERS, FixFormatter, Outcome, Tally, dumps
 
 
 class ExitStatus(IntEnum):
@@ -39,6 +41,7 @@ class ExitStatus(IntEnum):
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"
+LINE_SLACK = 64 * 1024  # a jsonl line's id, channel, position and any other fields
 
 
 def _err(message: str) -> None:
@@ -61,15 +64,16 @@ def _display_name(path: str) -> str:
     return STDIN_NAME if path == STDIN else path
 
 
-def _open(path: str) -> BinaryIO:
-    return sys.stdin.buffer if path == STDIN else open(path, "rb")
+def _stdin() -> BinaryIO:
+    """Standard input's bytes; OSError when the shell closed it (`cslint check <&-`)."""
+    if sys.stdin is None:
+        raise OSError(errno.EBADF, "standard input is closed")
+    return sys.stdin.buffer
 
 
-def _read_bytes(path: str) -> bytes:
-    if path == STDIN:
-        return sys.stdin.buffer.read()
-    with open(path, "rb") as handle:
-        return handle.read()
+def _open(path: str) -> ContextManager[BinaryIO]:
+    """The input's byte stream, closed after use (stdin is never closed)."""
+    return nullcontext(_stdin()) if path == STDIN else open(path, "rb")
 
 
 def _failed(name: str, key: str, ident: object, where: str, message: str, args: argparse.Namespace) -> Job:
@@ -77,46 +81,67 @@ def _failed(name: str, key: str, ident: object, where: str, message: str, args: 
     return Job(outcome, where, args.channel, args.position)
 
 
+def text_bound(args: argparse.Namespace) -> int:
+    """Bytes a text input may hold: beyond them it has more than --max-chars characters."""
+    return args.max_chars * max_bytes_per_char(args.encoding)
+
+
+def line_bound(args: argparse.Namespace) -> int:
+    """Bytes (characters in UTF-16/32) a jsonl line may hold: a reply of --max-chars characters
+    written as JSON escapes (\\ud83d\\ude00: 12 per character) plus room for its other fields."""
+    return 3 * text_bound(args) + LINE_SLACK
+
+
+def _read_reply(path: str, args: argparse.Namespace) -> str:
+    with _open(path) as handle:
+        return read_text(handle, args.encoding, text_bound(args))
+
+
 def text_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
-    """Each file (or stdin) is one reply."""
+    """Each file (or stdin) is one reply, read up to `text_bound` bytes and no further."""
     for path in paths:
         name = _display_name(path)
         try:
-            data = _read_bytes(path)
+            text = _read_reply(path, args)
         except OSError as exc:
             yield _failed(name, "path", name, name, f"cannot read: {exc.strerror or exc}", args)
-            continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            yield _failed(name, "path", name, name, f"not valid UTF-8 at byte offset {exc.start}", args)
-            continue
-        text = text.removeprefix("\ufeff")  # a BOM is not part of the reply, nor a column
-        yield Job(Outcome(name=name, key="path", ident=name, text=text), name, args.channel, args.position)
+        except OverLimit as exc:
+            yield _failed(name, "path", name, name, f"text is over the {args.max_chars}-character limit "
+                          f"(--max-chars): more than {exc.limit:,} bytes; the rest was not read", args)
+        except InputError as exc:  # does not decode
+            yield _failed(name, "path", name, name, str(exc), args)
+        else:
+            yield Job(Outcome(name=name, key="path", ident=name, text=text), name, args.channel, args.position)
 
 
 def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
-    """Each line `{"id", "text", "channel"?, "position"?}` is one reply; a bad line is one error."""
+    """Each line `{"id", "text", "channel"?, "position"?}` is one reply; a bad line is one error.
+
+    A line longer than `line_bound` ends its file (the rest is not read): it cannot hold a reply
+    within --max-chars, and its end may never come (/dev/zero).
+    """
     for path in paths:
         name = _display_name(path)
         try:
-            handle = _open(path)
+            with _open(path) as handle:
+                for line in read_lines(handle, args.encoding, line_bound(args)):
+                    where = f"{name}:{line.number}"
+                    if line.error is not None:
+                        yield _failed(where, "id", None, where, line.error, args)
+                    elif line.text.strip():
+                        yield _jsonl_job(line.text, where, args)
         except OSError as exc:
             yield _failed(name, "id", None, name, f"cannot read: {exc.strerror or exc}", args)
-            continue
-        with handle if path != STDIN else nullcontext(handle):  # never close stdin
-            offset = 0
-            for number, raw in enumerate(handle, 1):
-                line_offset, offset = offset, offset + len(raw)
-                if raw.strip():
-                    yield _jsonl_job(raw, f"{name}:{number}", line_offset, args)
+        except OverLimit as exc:
+            where = f"{name}:{exc.line}"
+            yield _failed(where, "id", None, where, f"line is longer than {exc.limit:,} {exc.unit}, more than a reply "
+                          f"within the {args.max_chars}-character limit (--max-chars) takes; "
+                          f"the rest of {name} was not read", args)
+        except InputError as exc:  # UTF-16/32 bytes that do not decode: the rest cannot be split into lines
+            yield _failed(name, "id", None, name, f"{exc}; the rest was not read", args)
 
 
-def _jsonl_job(raw: bytes, where: str, line_offset: int, args: argparse.Namespace) -> Job:
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return _failed(where, "id", None, where, f"not valid UTF-8 at byte offset {line_offset + exc.start}", args)
+def _jsonl_job(line: str, where: str, args: argparse.Namespace) -> Job:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -164,6 +189,8 @@ def run_job(checker: Checker, job: Job, allow: Applicability, fix: bool) -> None
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Check each input as it is read and write its outcome at once: memory stays bounded by the
+    largest single reply, whatever the number of inputs."""
     files = args.files or [STDIN]
     if args.fix and args.format == "text" and (args.input_format == "jsonl" or len(files) > 1):
         args.parser.error("--fix prints one fixed reply; for several use --format json or --format jsonl")
@@ -173,7 +200,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     formatter = formatter_class(sys.stdout, allow)
     floor = Severity(args.fail_on).rank
     status = ExitStatus.OK
-    left: list[Diagnostic] = []
+    left = Tally(allow)
     jobs = jsonl_jobs(files, args) if args.input_format == "jsonl" else text_jobs(files, args)
     for job in jobs:
         if job.outcome.error is None:
@@ -184,12 +211,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             status = ExitStatus.ERROR
         formatter.handle(outcome)
         counted = outcome.remaining if args.fix else outcome.diagnostics
-        left.extend(counted)
+        left.add(counted)
         if status is ExitStatus.OK and any(d.severity.rank >= floor for d in counted):
             status = ExitStatus.FINDINGS
     formatter.stop()
-    if isinstance(formatter, FixFormatter) and left:
-        _err(f"剩余 {summary(left)}，需人工处理（去掉 --fix 可查看详情）")
+    if isinstance(formatter, FixFormatter) and left.total:
+        _err(f"剩余 {left.line(with_fixable=False)}，需人工处理（去掉 --fix 可查看详情）")
     return status
 
 
@@ -321,6 +348,13 @@ def _positive(value: str) -> int:
     return number
 
 
+def _encoding(value: str) -> str:
+    try:
+        return text_encoding_option(value)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _packs_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--packs-dir", action="append", default=[], metavar="DIR",
                         help="look for packs named by id here first (repeatable; also $CSLINT_PACKS)")
@@ -363,7 +397,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=[s.value for s in Severity], default="info",
                        help="exit 1 on a finding at or above this severity (default: info)")
     check.add_argument("--max-chars", type=_positive, default=DEFAULT_MAX_CHARS, metavar="N",
-                       help=f"refuse longer replies (default: {DEFAULT_MAX_CHARS})")
+                       help=f"refuse longer replies, without reading past what N characters can take "
+                            f"(default: {DEFAULT_MAX_CHARS})")
+    check.add_argument("--encoding", type=_encoding, default=None, metavar="NAME",
+                       help="encoding of inputs without a byte-order mark (default: utf-8; e.g. gb18030, "
+                            "big5); a UTF-8/16/32 BOM always wins")
 
     rules = sub.add_parser("rules", help="list, show, test and validate rule packs",
                            description="list, show, test and validate rule packs")

@@ -8,8 +8,10 @@ bytes do not decode, the error says where and suggests the encoding that would h
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
 
-from .errors import InputError
+from .errors import InputError, TextTooLong
 
 DEFAULT_ENCODING = "utf-8"
 # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
@@ -82,3 +84,166 @@ def decode(data: bytes, requested: str | None = None) -> str:
         return data[skip:].decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputError(undecodable(encoding, exc, skip)) from None
+
+
+# --- bounded reading ----------------------------------------------------------------------------
+#
+# `cslint check` reads replies from files and pipes that may be endless (/dev/zero) or huge. Every
+# read below takes at most a bound the caller derives from --max-chars, so memory stays bounded
+# whatever the input; past the bound the input is refused (OverLimit) and the rest is not read.
+
+CHUNK = 64 * 1024
+BYTES_PER_CHAR = 4  # the most one character takes in UTF-8, GB18030, UTF-16 and UTF-32
+_WIDE_SAMPLE = ("\U0010ffff", "\U0001f600", "中", "\u00e9", "\\", "~", "+")
+
+
+def text_encoding_option(name: str) -> str:
+    """Like `encoding_option`, but also refuses codecs that do not decode bytes to text (hex, rot13)."""
+    encoding = encoding_option(name)
+    try:
+        b"a".decode(encoding, "ignore")  # empty bytes would not reach the codec
+    except LookupError:
+        raise InputError(f"{name!r} is not a text encoding (try utf-8, gb18030, gbk, big5 or utf-16)") from None
+    return encoding
+
+
+def max_bytes_per_char(encoding: str | None) -> int:
+    """An upper bound on the bytes one character takes in `encoding` (4, or more for escaping
+    codecs such as utf-7), so `n` characters are never more than `n * max_bytes_per_char` bytes."""
+    widest = 0
+    for char in _WIDE_SAMPLE:
+        try:
+            widest = max(widest, len(char.encode(encoding or DEFAULT_ENCODING)))
+        except UnicodeEncodeError:
+            continue
+    return max(BYTES_PER_CHAR, widest)
+
+
+def read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to `limit + 1` bytes of `handle`, read in chunks: more than `limit` means there was more,
+    and a huge `limit` never becomes one huge allocation up front."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = handle.read(min(CHUNK, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def read_text(handle: BinaryIO, requested: str | None, max_bytes: int) -> str:
+    """A whole stream as one text (see `decode`); OverLimit, without reading the rest, when it
+    holds more than `max_bytes` bytes after a byte-order mark."""
+    data = read_at_most(handle, max_bytes + 4)
+    _, skip = sniff_bom(data[:4])
+    if len(data) - skip > max_bytes:
+        raise OverLimit(max_bytes)
+    return decode(data, requested)
+
+
+class OverLimit(TextTooLong):
+    """The input went past the reading bound; the rest of it was not read."""
+
+    def __init__(self, limit: int, unit: str = "bytes", line: int | None = None) -> None:
+        self.limit = limit
+        self.unit = unit
+        self.line = line
+        where = f"line {line} is" if line is not None else "it is"
+        super().__init__(f"{where} longer than {limit:,} {unit}")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a stream: its 1-based number and its text, or why it could not be decoded."""
+
+    number: int
+    text: str | None
+    error: str | None = None
+
+
+class _Pushback:
+    """A binary stream with the bytes read ahead to sniff a BOM put back in front of it."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self.head = head
+        self.stream = stream
+
+    def read(self, size: int) -> bytes:
+        if self.head:
+            data, self.head = self.head[:size], self.head[size:]
+            return data
+        return self.stream.read(size)
+
+    def readline(self, limit: int) -> bytes:
+        if not self.head:
+            return self.stream.readline(limit)
+        end = self.head.find(b"\n", 0, limit)
+        cut = end + 1 if end >= 0 else min(limit, len(self.head))
+        line, self.head = self.head[:cut], self.head[cut:]
+        if line.endswith(b"\n") or len(line) == limit:
+            return line
+        return line + self.stream.readline(limit - len(line))
+
+
+def read_lines(handle: BinaryIO, requested: str | None, max_line: int) -> Iterator[Line]:
+    """The lines of a stream in its encoding (a BOM wins over `requested`, as in `resolve`).
+
+    A line longer than `max_line` (bytes; characters in UTF-16/32) raises OverLimit and the
+    rest of the stream is not read. In UTF-8 and the GB family each line is decoded on its own,
+    so a line that does not decode is one error Line and the others still count; UTF-16/32 is
+    decoded as a stream, and bytes that do not decode there end it with an InputError.
+    """
+    head = read_at_most(handle, 3)
+    encoding, skip = resolve(head, requested)
+    stream = _Pushback(head[skip:], handle)
+    if is_utf8_compatible(encoding):
+        return _byte_lines(stream, encoding, skip, max_line)
+    return _decoded_lines(stream, encoding, skip, max_line)
+
+
+def _byte_lines(stream: _Pushback, encoding: str, offset: int, max_line: int) -> Iterator[Line]:
+    number = 0
+    while True:
+        raw = stream.readline(max_line + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_line:
+            raise OverLimit(max_line, "bytes", number)
+        try:
+            yield Line(number, raw.decode(encoding))
+        except UnicodeDecodeError as exc:
+            yield Line(number, None, undecodable(encoding, exc, offset))
+        offset += len(raw)
+
+
+def _decoded_lines(stream: _Pushback, encoding: str, offset: int, max_line: int) -> Iterator[Line]:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    pending = ""
+    number = 0
+    while True:
+        chunk = stream.read(CHUNK)
+        failure = None
+        try:
+            pending += decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as exc:  # keep the lines before the bad bytes, then stop
+            buffered = len(exc.object) - len(chunk)  # bytes the decoder held back from earlier chunks
+            failure = InputError(undecodable(encoding, exc, offset - buffered))
+            pending += exc.object[:exc.start].decode(encoding, "replace")
+        offset += len(chunk)
+        *complete, pending = pending.split("\n")
+        for text in complete:
+            number += 1
+            if len(text) >= max_line:
+                raise OverLimit(max_line, "characters", number)
+            yield Line(number, text + "\n")
+        if failure is not None:
+            raise failure
+        if len(pending) > max_line:
+            raise OverLimit(max_line, "characters", number + 1)
+        if not chunk:
+            if pending:
+                yield Line(number + 1, pending)
+            return

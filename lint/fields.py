@@ -5,15 +5,27 @@ one mapping node into checked Python values or a PackError that points at the ke
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+import reprlib
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 import yaml
+import yaml.composer
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import PackError
 
 _MISSING = object()
+
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxstring = 2, 4, 4, 60
+
+
+def shown(value: Any) -> str:
+    """A short repr for messages: a value from YAML may be huge (aliases of aliases) or recursive."""
+    return _SHOWN.repr(value)
 
 
 def to_python(node: Node) -> Any:
@@ -35,7 +47,7 @@ class Fields:
         for key_node, value_node in node.value:
             key = to_python(key_node)
             if not isinstance(key, str):
-                raise PackError(path, node_line(key_node), f"key {key!r} is not a string", rule_id)
+                raise PackError(path, node_line(key_node), f"key {shown(key)} is not a string", rule_id)
             if key in self.nodes:
                 raise PackError(path, node_line(key_node), f"duplicate key '{key}'", rule_id)
             self.nodes[key] = value_node
@@ -103,7 +115,7 @@ class Fields:
         choices = tuple(choices)
         value = self.value(key, default)
         if value not in choices:
-            raise self.error(key, f"'{key}' must be one of {', '.join(choices)}, not {value!r}")
+            raise self.error(key, f"'{key}' must be one of {', '.join(choices)}, not {shown(value)}")
         return value
 
     def string_list(self, key: str, default: Any = _MISSING, allow_empty_list: bool = True) -> list[str]:
@@ -129,15 +141,53 @@ class Fields:
         return result
 
 
-def compose(path: str, text: str) -> Node:
+MAX_DEPTH = 64  # real packs nest about 6 levels; PyYAML's composer recurses once per level
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses nesting deeper than MAX_DEPTH at the node that goes too deep,
+    before the recursive composer (and later the constructor) can hit Python's recursion limit."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+@contextmanager
+def yaml_failures(path: str) -> Iterator[None]:
+    """Whatever the YAML layer raises while a pack file is read (bad syntax, an unhashable key, a
+    recursive alias, a structure too deep for Python) as a PackError naming the file, and the
+    line where the error has one."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        yield
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise PackError(path, line, f"invalid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise PackError(path, None, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise PackError(path, None, "invalid YAML: nested too deeply") from None
+
+
+def compose(path: str, text: str) -> Node:
+    """The pack file's node tree; PackError (see `yaml_failures`) when it cannot be read."""
+    loader = _DepthLimitedLoader(text)
+    try:
+        with yaml_failures(path):
+            node = loader.get_single_node()
+    finally:
+        loader.dispose()
     if node is None:
         raise PackError(path, 1, "the file is empty")
     return node

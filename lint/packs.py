@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .errors import PackError
-from .fields import Fields, compose, node_line, to_python
+from .fields import Fields, compose, node_line, to_python, yaml_failures
 from .kinds import KINDS
 from .kinds.matching import MatchSpec, parse_terms
 from .model import CHANNELS, POSITIONS, Category, Example, Rule, RulePack, Scoring, Severity, SourcePos
@@ -261,6 +261,11 @@ def load_pack(name: str, dirs: Sequence[Path] | None = None, _chain: tuple[str, 
     """Load a pack by path or id, with the rules of the packs it extends (theirs first)."""
     dirs = packs_dirs() if dirs is None else list(dirs)
     path = find_pack(name, dirs)
+    with yaml_failures(str(path)):
+        return _load_pack_file(path, dirs, _chain)
+
+
+def _load_pack_file(path: Path, dirs: list[Path], _chain: tuple[str, ...]) -> RulePack:
     key = str(path.resolve())
     if key in _chain:
         raise PackError(str(path), None, "'extends' forms a cycle: " + " -> ".join(Path(c).stem for c in _chain + (key,)))

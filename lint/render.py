@@ -5,7 +5,8 @@ reduced to `handle` and `stop`):
 
 * text: linter style, one block per diagnostic (`path:line:col: severity [category/rule] message`,
   the source line, a caret line under the phrase, `建议:`), then one summary line;
-* json: one document for all inputs; jsonl: one line per input, written as soon as it is checked.
+* json: one document for all inputs, written item by item; jsonl: one line per input, flushed as
+  soon as it is checked. Formatters keep counts, never the diagnostics, so output memory is flat.
 
 JSON is written with Chinese left readable, but a lone surrogate (possible in JSON input such as
 "\\ud800") is written back as a `\\uXXXX` escape, so the output is valid UTF-8 and every offset
@@ -177,20 +178,49 @@ def text_block(name: str, text: str, diag: Diagnostic) -> str:
 
 def severity_counts(diagnostics: Iterable[Diagnostic]) -> str:
     """`error 1, warning 2` (zero counts left out)."""
-    counts = {s: 0 for s in SEVERITY_ORDER}
-    for diag in diagnostics:
-        counts[diag.severity] += 1
-    return ", ".join(f"{s.value} {n}" for s, n in counts.items() if n)
+    tally = Tally()
+    tally.add(diagnostics)
+    return tally.severities()
 
 
-def summary(diagnostics: list[Diagnostic], fixable: int = 0) -> str:
+def summary(diagnostics: Iterable[Diagnostic], fixable: int = 0) -> str:
     """`3 个问题 (error 1, warning 2)`, with a hint when some can be fixed; "" when clean."""
-    if not diagnostics:
-        return ""
-    line = f"{len(diagnostics)} 个问题 ({severity_counts(diagnostics)})"
-    if fixable:
-        line += f"，其中 {fixable} 个可用 --fix 自动修复"
-    return line
+    tally = Tally()
+    tally.add(diagnostics)
+    tally.fixable = fixable
+    return tally.line()
+
+
+class Tally:
+    """Diagnostics counted by severity, and how many a fix at `allow` would rewrite: the summary
+    line of a run without keeping every diagnostic of it in memory."""
+
+    def __init__(self, allow: Applicability = Applicability.SAFE) -> None:
+        self.allow = allow
+        self.counts = {s: 0 for s in SEVERITY_ORDER}
+        self.fixable = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for diag in diagnostics:
+            self.counts[diag.severity] += 1
+            if diag.suggestions and diag.suggestions[0].applicability.rank >= self.allow.rank:
+                self.fixable += 1
+
+    def severities(self) -> str:
+        return ", ".join(f"{s.value} {n}" for s, n in self.counts.items() if n)
+
+    def line(self, with_fixable: bool = True) -> str:
+        """`3 个问题 (error 1, warning 2)`, with a hint when some can be fixed; "" when clean."""
+        if not self.total:
+            return ""
+        line = f"{self.total} 个问题 ({self.severities()})"
+        if with_fixable and self.fixable:
+            line += f"，其中 {self.fixable} 个可用 --fix 自动修复"
+        return line
 
 
 # --- formatters for `cslint check` --------------------------------------------------------------
@@ -212,20 +242,17 @@ class Formatter:
 class TextFormatter(Formatter):
     def __init__(self, out: TextIO, allow: Applicability = Applicability.SAFE) -> None:
         super().__init__(out, allow)
-        self.seen: list[Diagnostic] = []
-        self.blocks = 0
+        self.tally = Tally(allow)
 
     def handle(self, outcome: Outcome) -> None:
         for diag in outcome.diagnostics:
-            if self.blocks:
+            if self.tally.total:
                 self.out.write("\n")
             self.out.write(text_block(outcome.name, outcome.text, diag) + "\n")
-            self.blocks += 1
-        self.seen.extend(outcome.diagnostics)
+            self.tally.add((diag,))
 
     def stop(self) -> None:
-        fixable = sum(1 for d in self.seen if d.suggestions and d.suggestions[0].applicability.rank >= self.allow.rank)
-        line = summary(self.seen, fixable)
+        line = self.tally.line()
         if line:
             self.out.write(f"\n{line}\n")
         super().stop()
@@ -240,15 +267,21 @@ class FixFormatter(Formatter):
 
 
 class JsonFormatter(Formatter):
+    """One JSON array for all inputs, written item by item as each is checked: the same text as
+    `dumps(items, indent=2)`, without holding the items."""
+
     def __init__(self, out: TextIO, allow: Applicability = Applicability.SAFE) -> None:
         super().__init__(out, allow)
-        self.items: list[dict[str, Any]] = []
+        self.written = 0
 
     def handle(self, outcome: Outcome) -> None:
-        self.items.append(outcome.to_dict())
+        # JSON strings never hold a raw newline, so indenting every line nests the item safely
+        item = dumps(outcome.to_dict(), indent=2).replace("\n", "\n  ")
+        self.out.write(("[\n  " if not self.written else ",\n  ") + item)
+        self.written += 1
 
     def stop(self) -> None:
-        self.out.write(dumps(self.items, indent=2) + "\n")
+        self.out.write("\n]\n" if self.written else "[]\n")
         super().stop()
 
 
