@@ -90,6 +90,24 @@ def run(url: str, pid: int, path: str, kwargs: dict) -> dict:
             "peak_mib": memory(pid)["VmHWM"], "healthz_max_ms": max(latencies, default=0.0) * 1000, "polls": len(latencies)}
 
 
+def per_diagnostic(url: str, rounds: int = 15) -> str:
+    """Median request time per diagnostic for one 900-finding text on each endpoint, side by side
+    (the batch and conversation answers are built like /v1/check's: plain dicts, pydantic-core)."""
+    text = "你" * 900
+    calls = {"/v1/check": {"text": text}, "/v1/check/batch": {"items": [{"id": 1, "text": text}]},
+             "/v1/conversations/check": {"turns": [{"role": "agent", "text": text}]}}
+    parts = []
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for path, body in calls.items():
+            times = []
+            for _ in range(rounds):
+                started = time.perf_counter()
+                client.post(path, json=body).raise_for_status()
+                times.append(time.perf_counter() - started)
+            parts.append(f"{path} {sorted(times)[rounds // 2] / 900 * 1e6:.1f} µs")
+    return "per diagnostic (900 in one text, median of 15): " + ", ".join(parts)
+
+
 def main() -> int:
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "lint.cli", "serve", "--host", HOST, "--port", str(port)],
@@ -115,6 +133,7 @@ def main() -> int:
             worst_ratio, worst_latency = max(worst_ratio, ratio), max(worst_latency, row["healthz_max_ms"])
             print(f"{name:48} {row['status']:>6} {row['bytes']:>10} {row['seconds']:>7.2f} {row['peak_mib']:>9} "
                   f"{ratio:>7.2f} {row['healthz_max_ms']:>15.1f}")
+        print(per_diagnostic(url))
         print(json.dumps({"idle_rss_mib": idle, "worst_peak_over_idle": round(worst_ratio, 2),
                           "worst_healthz_ms": round(worst_latency, 1)}))
         print(f"peak memory < 2x idle: {'PASS' if worst_ratio < 2 else 'FAIL'}; "

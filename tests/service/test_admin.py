@@ -205,3 +205,14 @@ def test_a_dead_worker_is_replaced_even_when_the_pack_on_disk_is_broken(start_se
     for _ in range(20):  # whichever worker answers, the last rules that validated serve
         assert flagged(srv.url, "甲乙单已处理") == {"甲乙单"}
     assert srv.process.poll() is None
+
+
+def test_a_deeply_nested_pack_on_reload_is_422_with_file_and_line(start_server, tmp_path):
+    pack = tmp_path / "team.yaml"
+    write_pack(pack, "甲乙单", "1")
+    srv = start_server("--pack", str(pack), env={"CSLINT_ADMIN_TOKEN": "secret"})
+    pack.write_text(pack.read_text(encoding="utf-8") + "deep: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    answer = httpx.post(srv.url + "/v1/admin/reload", headers={"Authorization": "Bearer secret"})
+    assert answer.status_code == 422 and "team.yaml:" in answer.json()["detail"]
+    assert flagged(srv.url, "甲乙单已处理") == {"甲乙单"}
+    assert 'status="500"' not in httpx.get(srv.url + "/metrics").text
