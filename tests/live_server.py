@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 import httpx
 
@@ -50,3 +52,14 @@ class Server:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+@contextmanager
+def running(*args: str, env: dict | None = None) -> Iterator[Server]:
+    """A ready server for the length of a `with` block (module- or session-scoped fixtures)."""
+    srv = Server(*args, env=env)
+    try:
+        srv.wait_ready()
+        yield srv
+    finally:
+        srv.stop()

@@ -4,17 +4,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from live_server import Server
+from live_server import running
 
 
 @pytest.fixture(scope="session")
 def server():
-    srv = Server("--pack", "default", "--pack", "telecom", "--max-body", "4096", "--max-chars", "500")
-    try:
-        srv.wait_ready()
+    with running("--pack", "default", "--pack", "telecom", "--max-body", "4096", "--max-chars", "500") as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture()

@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from live_server import Server
+from live_server import Server, running
 
 FLAGGED_EVERYWHERE = "你" * 20_000  # every character is a finding (你 where 您 is due), no sentence end
 # the attack as sent: a 60 KB form body, UTF-8 not percent-encoded (within the default 64 KiB)
@@ -21,12 +21,8 @@ FORM = {"content-type": "application/x-www-form-urlencoded"}
 @pytest.fixture(scope="module")
 def defaults():
     """A server at the documented default limits, with short connection timeouts."""
-    srv = Server("--pack", "default", "--request-timeout", "1", "--write-timeout", "1", "--keep-alive", "1")
-    try:
-        srv.wait_ready()
+    with running("--pack", "default", "--request-timeout", "1", "--write-timeout", "1", "--keep-alive", "1") as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def server_errors(url: str) -> list[str]:
@@ -62,23 +58,24 @@ def test_sentence_is_the_sentence_when_it_is_short(defaults):
     assert match["sentence"] == "这个我不知道！"
 
 
+def multi_text_bodies(text: str, count: int) -> dict[str, dict]:
+    """The same texts as a batch and as a conversation's agent turns."""
+    return {"/v1/check/batch": {"items": [{"id": i, "text": text} for i in range(count)]},
+            "/v1/conversations/check": {"turns": [{"role": "agent", "text": text} for _ in range(count)]}}
+
+
 def test_batch_over_the_character_budget_is_413_with_the_limit(start_server):
     srv = start_server("--pack", "default", "--max-body", str(8 * 1024 * 1024))
-    items = [{"id": i, "text": "您好，" * 6_000} for i in range(100)]  # 1.8 M characters, within the item limits
-    answer = httpx.post(srv.url + "/v1/check/batch", json={"items": items}, timeout=60)
-    assert answer.status_code == 413 and "100000" in answer.json()["detail"]
-    turns = [{"role": "agent", "text": "您好，" * 6_000} for _ in range(10)]
-    answer = httpx.post(srv.url + "/v1/conversations/check", json={"turns": turns}, timeout=60)
-    assert answer.status_code == 413 and "100000" in answer.json()["detail"]
+    # 1.8 M characters, each text within --max-chars and the item count within the limits
+    for path, body in multi_text_bodies("您好，" * 6_000, 100).items():
+        answer = httpx.post(srv.url + path, json=body, timeout=60)
+        assert answer.status_code == 413 and "100000" in answer.json()["detail"], path
 
 
 def test_batch_over_the_diagnostics_budget_is_422_with_the_limit(defaults):
-    items = [{"id": i, "text": "你" * 300} for i in range(10)]  # 3,000 findings in all
-    answer = httpx.post(defaults.url + "/v1/check/batch", json={"items": items}, timeout=60)
-    assert answer.status_code == 422 and "1000" in answer.json()["detail"]
-    turns = [{"role": "agent", "text": "你" * 300} for _ in range(10)]
-    answer = httpx.post(defaults.url + "/v1/conversations/check", json={"turns": turns}, timeout=60)
-    assert answer.status_code == 422 and "1000" in answer.json()["detail"]
+    for path, body in multi_text_bodies("你" * 300, 10).items():  # 3,000 findings in all
+        answer = httpx.post(defaults.url + path, json=body, timeout=60)
+        assert answer.status_code == 422 and "1000" in answer.json()["detail"], path
 
 
 def test_batch_and_conversation_answers_keep_their_shape(defaults):
