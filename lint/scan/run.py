@@ -24,6 +24,7 @@ from ..checker import Checker
 from .partition import ScanOptions, checker_for, run_partition, scoring_of
 from .inputs import ColumnMap
 from .orphans import exit_with_parent
+from .overlap import own_file_among
 from .plan import Partition, plan
 from .store import ScanState, merge
 
@@ -52,6 +53,9 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
     missing = [p for p in inputs if not Path(p).is_file()]
     if missing:
         raise ScanError(f"{missing[0]}: no such file")
+    clash = own_file_among(inputs, out_dir)
+    if clash:
+        raise ScanError(clash)
     checker = checker_for(options)  # PackError: a broken pack
     partitions = plan(list(inputs), partition_bytes, ColumnMap(options.columns))
     out = Path(out_dir)
