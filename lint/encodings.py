@@ -125,11 +125,12 @@ def read_at_most(handle: BinaryIO, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while size <= limit:
-        chunk = handle.read(min(CHUNK, limit + 1 - size))
-        if not chunk:
-            break
+        want = min(CHUNK, limit + 1 - size)
+        chunk = handle.read(want)
         chunks.append(chunk)
         size += len(chunk)
+        if len(chunk) < want:  # a buffered stream reads short only at its end (^D on a terminal)
+            break
     return b"".join(chunks)
 
 
@@ -171,10 +172,9 @@ class _Pushback:
         self.stream = stream
 
     def read(self, size: int) -> bytes:
-        if self.head:
-            data, self.head = self.head[:size], self.head[size:]
-            return data
-        return self.stream.read(size)
+        """Up to `size` bytes, short only at the end of the stream (as BufferedReader.read)."""
+        data, self.head = self.head[:size], self.head[size:]
+        return data + self.stream.read(size - len(data)) if len(data) < size else data
 
     def readline(self, limit: int) -> bytes:
         if not self.head:
@@ -225,9 +225,10 @@ def _decoded_lines(stream: _Pushback, encoding: str, offset: int, max_line: int)
     number = 0
     while True:
         chunk = stream.read(CHUNK)
+        final = len(chunk) < CHUNK  # a short read is the end: never wait for a second ^D
         failure = None
         try:
-            pending += decoder.decode(chunk, final=not chunk)
+            pending += decoder.decode(chunk, final=final)
         except UnicodeDecodeError as exc:  # keep the lines before the bad bytes, then stop
             buffered = len(exc.object) - len(chunk)  # bytes the decoder held back from earlier chunks
             failure = InputError(undecodable(encoding, exc, offset - buffered))
@@ -243,7 +244,7 @@ def _decoded_lines(stream: _Pushback, encoding: str, offset: int, max_line: int)
             raise failure
         if len(pending) > max_line:
             raise OverLimit(max_line, "characters", number + 1)
-        if not chunk:
+        if final:
             if pending:
                 yield Line(number + 1, pending)
             return

@@ -225,3 +225,28 @@ def test_aliases_of_aliases_in_a_pack_are_named_not_expanded(tmp_path):
     line = one_line(run.err)
     # the line of the value: the alias stands for the node anchored as a9 on line 14
     assert line.startswith(f"{pack}:14: rule r1: 'category' must be one of ") and len(line) < 400
+
+
+@pytest.mark.parametrize("input_format", ["text", "jsonl"])
+def test_one_ctrl_d_ends_input_typed_at_a_terminal(input_format):
+    # the bounded reads must stop at the terminal's end of input, not wait for a second ^D
+    import pty
+
+    typed = "你好\n" if input_format == "text" else json.dumps({"id": 1, "text": "你好"}) + "\n"
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "lint.cli", "check", "--input-format", input_format,
+                                 "--format", "jsonl"], stdin=slave, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, cwd=ROOT, env=_env())
+        os.write(master, typed.encode("utf-8") + b"\x04")
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            pytest.fail("cslint check still waited for input after ^D")
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode == 1, err.decode()
+    assert json.loads(out.decode().splitlines()[0])["fixed"].strip() == "您好"
