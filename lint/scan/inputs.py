@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from .csvrecords import records
+
 MAX_ROW_BYTES = 1 << 20  # a turn is a chat message or an email, not a megabyte
 
 FIELDS = ("conversation", "turn", "role", "agent", "text", "timestamp")
@@ -192,22 +194,34 @@ def read_csv(path: Path, display: str, columns: ColumnMap) -> Iterator[Row | Bad
     # surrogate escapes, so the row holding them can be reported and skipped
     with opener(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
                                                       newline="") as handle:
-        yield from _csv_rows(csv.reader(handle, dialect), display, columns)
+        yield from csv_rows(handle, dialect, display, columns)
 
 
 _SURROGATE_ESCAPES = re.compile("[\udc80-\udcff]")  # how undecodable bytes come out of errors="surrogateescape"
 
 
-def _csv_rows(reader, display: str, columns: ColumnMap) -> Iterator[Row | BadRow]:
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    resolved = columns.resolve(header)
-    start_line = reader.line_num + 1
-    for fields in reader:
-        where = f"{display}:{start_line}"
-        start_line = reader.line_num + 1
+def csv_rows(lines: Iterator[str], dialect: type[csv.Dialect], display: str, columns: ColumnMap) -> Iterator[Row | BadRow]:
+    """The rows of a CSV text given line by line (line ends kept)."""
+    header: list[str] = []
+    role_at: int | None = None
+
+    def looks_like_row(fields: list[str]) -> bool:
+        return bool(header) and len(fields) == len(header) and (role_at is None or _role(fields[role_at]) is not None)
+
+    resolved: dict[str, str | None] = {}
+    for record in records(lines, dialect, looks_like_row):
+        where = f"{display}:{record.line}"
+        if record.fields is None:
+            yield BadRow(where, record.problem or "unreadable row")
+            continue
+        fields = record.fields
+        if not header:
+            if not fields:
+                continue
+            header = fields
+            resolved = columns.resolve(header)
+            role_at = header.index(resolved["role"]) if resolved["role"] in header else None
+            continue
         if not any(f.strip() for f in fields):
             continue
         size = sum(len(f) for f in fields)

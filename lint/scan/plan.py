@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
+from .broken import BROKEN_STREAM, broken_reason
 from .inputs import BadRow, ColumnMap, Row, file_format, is_gzip, parse_jsonl_line, read_csv
 
 MAX_PARTITION_BYTES = 4 << 20  # enough work to pay for a task, small enough to checkpoint often
@@ -95,11 +96,16 @@ def read_partition(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow
 
 def _read_whole_jsonl(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
     opener = gzip.open if is_gzip(Path(part.path)) else open
+    number = 0
     with opener(part.path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            row = parse_jsonl_line(raw, f"{part.display}:{number}", columns)
-            if row is not None:
-                yield row
+        try:
+            for raw in handle:
+                number += 1
+                row = parse_jsonl_line(raw, f"{part.display}:{number}", columns)
+                if row is not None:
+                    yield row
+        except BROKEN_STREAM as exc:  # a damaged gzip file: the rows before stand
+            yield BadRow(f"{part.display}:{number + 1}", broken_reason(exc))
 
 
 def _read_jsonl_range(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
