@@ -164,10 +164,11 @@ def make_row(record: dict, columns: dict[str, str | None], where: str) -> Row | 
 
 # --- JSONL ---------------------------------------------------------------------------------------
 
-def parse_jsonl_line(raw: bytes, where: str, columns: ColumnMap) -> Row | BadRow | None:
-    """None for a blank line."""
-    if len(raw) > MAX_ROW_BYTES:
-        return BadRow(where, f"row of {len(raw):,} bytes is over the {MAX_ROW_BYTES:,}-byte limit")
+def parse_jsonl_line(raw: bytes | int, where: str, columns: ColumnMap) -> Row | BadRow | None:
+    """None for a blank line. `raw`: the line, or its length when it was too long to keep."""
+    if isinstance(raw, int) or len(raw) > MAX_ROW_BYTES:
+        size = raw if isinstance(raw, int) else len(raw)
+        return BadRow(where, f"row of {size:,} bytes is over the {MAX_ROW_BYTES:,}-byte limit")
     if not raw.strip():
         return None
     try:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Iterator
 
 from .broken import BROKEN_STREAM, broken_reason
-from .inputs import BadRow, ColumnMap, Row, file_format, is_gzip, parse_jsonl_line, read_csv
+from .inputs import MAX_ROW_BYTES, BadRow, ColumnMap, Row, file_format, is_gzip, parse_jsonl_line, read_csv
+from .lines import bounded_lines, count_newlines, lines_backwards, skip_line
 
 MAX_PARTITION_BYTES = 4 << 20  # enough work to pay for a task, small enough to checkpoint often
 MIN_PARTITION_BYTES = 256 << 10
@@ -60,8 +61,10 @@ def plan(paths: list[str], target_bytes: int | None = None, columns: ColumnMap |
             partitions.append(Partition(len(partitions), str(path), display, file_format(path), 0, -1, 1, size))
             continue
         with open(path, "rb") as handle:
+            previous: tuple[int, str | None] = (0, None)  # start of the last cut, its conversation in progress
             for start, end, line in _jsonl_cuts(handle, size, target_bytes):
-                in_progress = _conversation_before(handle, start, columns) if start > 0 else None
+                in_progress = _conversation_before(handle, start, previous, columns) if start > 0 else None
+                previous = (start, in_progress)
                 partitions.append(Partition(len(partitions), str(path), display, "jsonl", start, end, line, end - start,
                                             in_progress))
     return partitions
@@ -74,13 +77,28 @@ def _jsonl_cuts(handle, size: int, target_bytes: int) -> list[tuple[int, int, in
     while start < size:
         handle.seek(min(start + target_bytes, size))
         if handle.tell() < size:
-            handle.readline()  # to the end of the line we landed in
+            skip_line(handle)  # to the end of the line we landed in (however long)
         end = handle.tell()
-        handle.seek(start)
-        lines = handle.read(end - start).count(b"\n")
         cuts.append((start, end, line))
-        start, line = end, line + lines
+        start, line = end, line + count_newlines(handle, start, end)
     return cuts
+
+
+def _conversation_before(handle, start: int, previous: tuple[int, str | None], columns: ColumnMap) -> str | None:
+    """Conversation id of the last usable row before byte `start` (a line start), however far
+    back: looked for back to the previous cut, whose own answer holds when none is found there
+    (so each byte is looked at once). Lines over the row limit are bad rows, stepped over unread."""
+    stop, answer_there = previous
+    for begin, end in lines_backwards(handle, start, stop):
+        if end - begin > MAX_ROW_BYTES:
+            continue
+        handle.seek(begin)
+        raw = handle.read(end - begin)
+        if raw.strip():
+            row = parse_jsonl_line(raw, "", columns)
+            if isinstance(row, Row):
+                return row.conversation
+    return answer_there
 
 
 # --- reading a partition -----------------------------------------------------------------------
@@ -99,7 +117,7 @@ def _read_whole_jsonl(part: Partition, columns: ColumnMap) -> Iterator[Row | Bad
     number = 0
     with opener(part.path, "rb") as handle:
         try:
-            for raw in handle:
+            for raw in bounded_lines(handle, MAX_ROW_BYTES):
                 number += 1
                 row = parse_jsonl_line(raw, f"{part.display}:{number}", columns)
                 if row is not None:
@@ -114,9 +132,9 @@ def _read_jsonl_range(part: Partition, columns: ColumnMap) -> Iterator[Row | Bad
         handle.seek(part.start)
         position, number = part.start, part.first_line
         last: str | None = None  # conversation of the last row this partition kept
-        for raw in handle:
+        for raw in bounded_lines(handle, MAX_ROW_BYTES):
             here, line_number = position, number
-            position += len(raw)
+            position += raw if isinstance(raw, int) else len(raw)
             number += 1
             row = parse_jsonl_line(raw, f"{part.display}:{line_number}", columns)
             if here >= part.end:  # past the range: only the conversation in progress goes on
@@ -136,25 +154,3 @@ def _read_jsonl_range(part: Partition, columns: ColumnMap) -> Iterator[Row | Bad
             in_progress = None
             last = row.conversation
             yield row
-
-
-def _conversation_before(handle, start: int, columns: ColumnMap) -> str | None:
-    """Conversation id of the last usable row before byte `start` (a line start), however far back."""
-    block = 1 << 16
-    end = start
-    tail = b""
-    while end > 0:
-        begin = max(0, end - block)
-        handle.seek(begin)
-        chunk = handle.read(end - begin) + tail
-        lines = chunk.split(b"\n")
-        # lines[0] may be cut unless we read from the start of the file
-        complete = lines if begin == 0 else lines[1:]
-        for raw in reversed(complete):
-            if raw.strip():
-                row = parse_jsonl_line(raw, "", columns)
-                if isinstance(row, Row):
-                    return row.conversation
-        tail = lines[0] if begin > 0 else b""
-        end = begin
-    return None
