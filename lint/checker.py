@@ -60,9 +60,8 @@ class Checker:
         # (channel, position): every other rule is only visited when the scan found its terms.
         self._always: dict[tuple[str, str], tuple[int, ...]] = {
             (channel, position): tuple(
-                i for i, r in enumerate(rules)
-                if r.kind == "required" and not r.spec.when
-                and channel in r.spec.channels and position in r.spec.positions)
+                i for i, (rule, kind) in enumerate(zip(rules, self._kinds))
+                if kind.reports_without_hits(rule.spec, channel, position))
             for channel in CHANNELS for position in POSITIONS
         }
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from .checker import Checker
+from .kinds import KINDS
 from .fix import apply_fixes
 from .model import Example, Rule
 from .normalize import fold_term, to_script
@@ -41,12 +42,9 @@ def split_marker(text: str) -> tuple[str, int | None, int | None]:
 
 
 def example_context(rule: Rule, example: Example) -> tuple[str, str]:
-    spec = rule.spec
-    channel = example.channel or (spec.channels[0] if hasattr(spec, "channels") else "chat")
-    position = example.position or (
-        spec.positions[0] if hasattr(spec, "positions") and "middle" not in spec.positions else "middle"
-    )
-    return channel, position
+    """The example's own channel and position, else the ones its rule's kind suggests."""
+    channel, position = KINDS[rule.kind].example_context(rule.spec)
+    return example.channel or channel, example.position or position
 
 
 def check_rule_examples(checker: Checker, rule: Rule) -> list[ExampleFailure]:

@@ -16,7 +16,6 @@ from typing import Iterable, Sequence
 from .errors import PackError
 from .fields import Fields, compose, node_line, to_python, yaml_failures
 from .kinds import KINDS
-from .kinds.matching import MatchSpec, parse_terms
 from .model import CHANNELS, POSITIONS, Category, Example, Rule, RulePack, Scoring, Severity, SourcePos
 from . import sequence as phrase_sequence
 from .sequence import DEFAULT_MAX_GAP, SequenceSyntaxError, parse_sequence
@@ -143,13 +142,9 @@ def _add_terms(header: Fields, rules: list[Rule]) -> list[Rule]:
         if rule_id not in by_id:
             raise PackError(header.path, line, f"add_terms names unknown rule '{rule_id}'")
         rule = rules[by_id[rule_id]]
-        if not isinstance(rule.spec, MatchSpec):
-            raise PackError(header.path, line, f"rule '{rule_id}' is a {rule.kind} rule: it has no terms to add to")
-        terms, suggestions = parse_terms(Fields(table.node, header.path, rule_id), rule_id,
-                                         allow_gaps=rule.kind == "pattern", max_gap=DEFAULT_MAX_GAP)
-        spec = replace(rule.spec, terms=rule.spec.terms + terms, term_suggestions=rule.spec.term_suggestions + suggestions)
+        spec, added = KINDS[rule.kind].with_terms(rule, Fields(table.node, header.path), rule_id)
         rules[by_id[rule_id]] = replace(rule, spec=spec,
-                                        changes=rule.changes + (f"+{len(terms)} terms ({Path(header.path).name}:{line})",))
+                                        changes=rule.changes + (f"+{added} terms ({Path(header.path).name}:{line})",))
     return rules
 
 
@@ -186,12 +181,10 @@ def _parse_rule(node, path: str, pack_id: str) -> Rule:
     fields = Fields(node, path, rule_id)
     kind_name = fields.choice("kind", tuple(KINDS))
     kind = KINDS[kind_name]
-    fields.reject_unknown(RULE_KEYS + kind.KEYS)
+    fields.reject_unknown(RULE_KEYS + kind.keys)
     category = Category(fields.choice("category", [c.value for c in Category]))
-    if kind_name == "required" and category is not Category.COURTESY:
-        raise fields.error("category", "required rules check courtesy: category must be 'courtesy'")
     severity = Severity(fields.choice("severity", [s.value for s in Severity]))
-    spec = kind.parse(fields)
+    spec = kind.parse(fields, category)
     examples = _parse_examples(fields)
     return Rule(
         id=rule_id,

@@ -8,14 +8,14 @@ boundaries (when `boundary: word`). Overlapping hits of one rule keep the longes
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
 from ..context import CheckContext
 from ..errors import PackError
 from ..fields import Fields, node_line
 from ..matcher import Hit
-from ..model import Applicability, Diagnostic, Rule, Suggestion
+from ..model import Applicability, Category, Diagnostic, Rule, Suggestion
 from ..spans import Spans, longest_non_overlapping
 from ..sequence import DEFAULT_MAX_GAP, Sequence, SequenceSyntaxError, parse_sequence
 
@@ -106,6 +106,35 @@ def parse_match_spec(fields: Fields, *, allow_gaps: bool, boundary_default: str,
         ignore_in_quotes=fields.boolean("ignore_in_quotes", True),
         unless_explained=fields.boolean("unless_explained", False),
     )
+
+
+@dataclass(frozen=True)
+class MatchKind:
+    """phrase and pattern rules (lint.kinds.Kind): terms found by the automaton, filtered by context."""
+
+    name: str
+    allow_gaps: bool
+    boundary_default: str
+    fix_default: str
+    keys: tuple[str, ...] = ("terms",) + COMMON_KEYS
+
+    def parse(self, fields: Fields, category: Category) -> MatchSpec:
+        return parse_match_spec(fields, allow_gaps=self.allow_gaps, boundary_default=self.boundary_default,
+                                fix_default=self.fix_default)
+
+    def check(self, rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
+        return check_match(rule, index, ctx)
+
+    def reports_without_hits(self, spec: MatchSpec, channel: str, position: str) -> bool:
+        return False  # a finding is a term that was seen
+
+    def example_context(self, spec: MatchSpec) -> tuple[str, str]:
+        return "chat", "middle"
+
+    def with_terms(self, rule: Rule, fields: Fields, key: str) -> tuple[MatchSpec, int]:
+        terms, suggestions = parse_terms(fields, key, self.allow_gaps, DEFAULT_MAX_GAP)
+        spec: MatchSpec = rule.spec
+        return replace(spec, terms=spec.terms + terms, term_suggestions=spec.term_suggestions + suggestions), len(terms)
 
 
 def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:

@@ -6,13 +6,6 @@ defaults to none and `fix` to display (a tone rewrite is advice, not an edit).
 """
 from __future__ import annotations
 
-from .matching import COMMON_KEYS, MatchSpec, check_match, parse_match_spec
+from .matching import MatchKind
 
-KEYS = ("terms",) + COMMON_KEYS
-
-
-def parse(fields) -> MatchSpec:
-    return parse_match_spec(fields, allow_gaps=True, boundary_default="none", fix_default="display")
-
-
-check = check_match
+KIND = MatchKind("pattern", allow_gaps=True, boundary_default="none", fix_default="display")

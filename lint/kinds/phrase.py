@@ -5,13 +5,6 @@ ignore_in_quotes (default true), unless_explained, suggestions, fix (default uns
 """
 from __future__ import annotations
 
-from .matching import COMMON_KEYS, MatchSpec, check_match, parse_match_spec
+from .matching import MatchKind
 
-KEYS = ("terms",) + COMMON_KEYS
-
-
-def parse(fields) -> MatchSpec:
-    return parse_match_spec(fields, allow_gaps=False, boundary_default="word", fix_default="unsafe")
-
-
-check = check_match
+KIND = MatchKind("phrase", allow_gaps=False, boundary_default="word", fix_default="unsafe")

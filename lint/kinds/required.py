@@ -17,7 +17,7 @@ from typing import Iterator
 from ..context import CheckContext
 from ..fields import Fields
 from ..matcher import STOPS
-from ..model import CHANNELS, POSITIONS, Applicability, Diagnostic, Rule, Suggestion
+from ..model import CHANNELS, POSITIONS, Applicability, Category, Diagnostic, Rule, Suggestion
 from ..normalize import NOISE_RE, is_word_char
 from ..sequence import Sequence, SequenceSyntaxError, complete, parse_sequence
 from ..spans import Spans
@@ -75,6 +75,7 @@ def _subset(fields: Fields, key: str, allowed: tuple[str, ...]) -> tuple[str, ..
 
 
 def parse(fields: Fields) -> RequiredSpec:
+    """The spec of a required rule (its category was checked by RequiredKind.parse)."""
     any_of = _sequences(fields, "any_of")
     if not any_of:
         raise fields.error("any_of" if fields.has("any_of") else None, "'any_of' must list at least one phrase")
@@ -210,3 +211,31 @@ def _missing(rule: Rule, spec: RequiredSpec, ctx: CheckContext, trigger: tuple[i
         message=rule.message,
         suggestions=tuple(Suggestion(s, spec.applicability) for s in [suggestion, *alternatives]),
     )
+
+
+class RequiredKind:
+    """`kind: required` as a lint.kinds.Kind."""
+
+    name = "required"
+    keys = KEYS
+
+    def parse(self, fields: Fields, category: Category) -> RequiredSpec:
+        if category is not Category.COURTESY:
+            raise fields.error("category", "required rules check courtesy: category must be 'courtesy'")
+        return parse(fields)
+
+    def check(self, rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
+        return check(rule, index, ctx)
+
+    def reports_without_hits(self, spec: RequiredSpec, channel: str, position: str) -> bool:
+        # unconditional rules report a phrase that is absent; conditional ones need their trigger
+        return not spec.when and channel in spec.channels and position in spec.positions
+
+    def example_context(self, spec: RequiredSpec) -> tuple[str, str]:
+        return spec.channels[0], ("middle" if "middle" in spec.positions else spec.positions[0])
+
+    def with_terms(self, rule: Rule, fields: Fields, key: str) -> tuple[RequiredSpec, int]:
+        raise fields.error(key, f"rule '{rule.id}' is a required rule: it has no terms to add to")
+
+
+KIND = RequiredKind()

@@ -12,7 +12,7 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 def test_every_pack_key_is_documented():
     keys = set(PACK_KEYS) | set(RULE_KEYS) | set(OVERRIDE_KEYS) | set(EXAMPLE_KEYS)
     for kind in KINDS.values():
-        keys |= set(kind.KEYS)
+        keys |= set(kind.keys)
     missing = sorted(k for k in keys if f"`{k}" not in README and f"{k}:" not in README)
     assert not missing, f"README's rule-pack reference does not mention: {missing}"
 
