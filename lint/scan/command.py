@@ -60,6 +60,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     except (ScanError, StateMismatch, OSError) as exc:
         print(f"cslint scan: {exc}", file=sys.stderr)
         return 2
+    for note in outcome.notes:
+        print(f"cslint scan: note: {note}", file=sys.stderr)
     totals = outcome.summary["totals"]
     resumed = "" if outcome.ran == outcome.partitions else f"（续跑：本次检查 {outcome.ran}/{outcome.partitions} 个分片）"
     print(f"扫描完成{resumed}：{totals['conversations']:,} 个会话，{totals['turns']:,} 轮（坐席 {totals['agent_turns']:,} 轮），"

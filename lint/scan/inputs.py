@@ -14,9 +14,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO, Iterator
 
 from .csvrecords import records
+from .snapshot import open_planned
 
 MAX_ROW_BYTES = 1 << 20  # a turn is a chat message or an email, not a megabyte
 
@@ -85,6 +87,18 @@ class ColumnMap:
 def is_gzip(path: Path) -> bool:
     with open(path, "rb") as handle:
         return handle.read(2) == b"\x1f\x8b"
+
+
+@contextmanager
+def open_binary(path: Path, limit: int) -> Iterator[BinaryIO]:
+    """The file's bytes (decompressed when gzip), reading only its first `limit` bytes (its size
+    when the scan was planned; rows appended later are not read)."""
+    with open_planned(path, limit) as raw:
+        if is_gzip(path):
+            with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
+                yield unzipped
+        else:
+            yield raw
 
 
 def file_format(path: Path) -> str:
@@ -186,14 +200,13 @@ def parse_jsonl_line(raw: bytes | int, where: str, columns: ColumnMap) -> Row | 
 
 # --- CSV -----------------------------------------------------------------------------------------
 
-def read_csv(path: Path, display: str, columns: ColumnMap) -> Iterator[Row | BadRow]:
-    """All rows of a CSV/TSV file (gzip or plain), in order."""
-    opener = gzip.open if is_gzip(path) else open
+def read_csv(path: Path, display: str, columns: ColumnMap, limit: int) -> Iterator[Row | BadRow]:
+    """All rows of a CSV/TSV file (gzip or plain), in order, from its first `limit` bytes."""
     csv.field_size_limit(max(csv.field_size_limit(), 64 * MAX_ROW_BYTES))  # big rows are reported below, not raised
     dialect = csv.excel_tab if path.name.lower().removesuffix(".gz").endswith(".tsv") else csv.excel
     # streamed (an archive's CSV may not fit in memory); bytes that are not UTF-8 survive as
     # surrogate escapes, so the row holding them can be reported and skipped
-    with opener(path, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
+    with open_binary(path, limit) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
                                                       newline="") as handle:
         yield from csv_rows(handle, dialect, display, columns)
 

@@ -10,13 +10,13 @@ row exactly once.
 """
 from __future__ import annotations
 
-import gzip
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
 from .broken import BROKEN_STREAM, broken_reason
-from .inputs import MAX_ROW_BYTES, BadRow, ColumnMap, Row, file_format, is_gzip, parse_jsonl_line, read_csv
+from .inputs import MAX_ROW_BYTES, BadRow, ColumnMap, Row, file_format, is_gzip, open_binary, parse_jsonl_line, read_csv
+from .snapshot import open_planned
 from .lines import bounded_lines, count_newlines, lines_backwards, skip_line
 
 MAX_PARTITION_BYTES = 4 << 20  # enough work to pay for a task, small enough to checkpoint often
@@ -43,30 +43,35 @@ class Partition:
     first_line: int  # line number of `start`
     size: int  # bytes, for progress
     in_progress: str | None = None  # conversation of the last usable row before `start`
+    limit: int = -1  # the file's size when planned: nothing after it is read
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def plan(paths: list[str], target_bytes: int | None = None, columns: ColumnMap | None = None) -> list[Partition]:
-    """Partitions of all inputs, in input order (`columns`: how to find conversation ids)."""
+def plan(paths: list[str], target_bytes: int | None = None, columns: ColumnMap | None = None,
+         sizes: list[int] | None = None) -> list[Partition]:
+    """Partitions of all inputs, in input order (`columns`: how to find conversation ids), each
+    file taken up to its size in `sizes` (default: its size now)."""
     columns = columns or ColumnMap()
+    if sizes is None:
+        sizes = [Path(p).stat().st_size for p in paths]
     if target_bytes is None:
-        target_bytes = auto_partition_bytes(sum(Path(p).stat().st_size for p in paths))
+        target_bytes = auto_partition_bytes(sum(sizes))
     partitions: list[Partition] = []
-    for display in paths:
+    for display, size in zip(paths, sizes):
         path = Path(display).resolve()
-        size = path.stat().st_size
         if file_format(path) == "csv" or is_gzip(path) or size <= target_bytes:
-            partitions.append(Partition(len(partitions), str(path), display, file_format(path), 0, -1, 1, size))
+            partitions.append(Partition(len(partitions), str(path), display, file_format(path), 0, -1, 1, size,
+                                        limit=size))
             continue
-        with open(path, "rb") as handle:
+        with open_planned(path, size) as handle:
             previous: tuple[int, str | None] = (0, None)  # start of the last cut, its conversation in progress
             for start, end, line in _jsonl_cuts(handle, size, target_bytes):
                 in_progress = _conversation_before(handle, start, previous, columns) if start > 0 else None
                 previous = (start, in_progress)
                 partitions.append(Partition(len(partitions), str(path), display, "jsonl", start, end, line, end - start,
-                                            in_progress))
+                                            in_progress, limit=size))
     return partitions
 
 
@@ -105,7 +110,7 @@ def _conversation_before(handle, start: int, previous: tuple[int, str | None], c
 
 def read_partition(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
     if part.format == "csv":
-        yield from read_csv(Path(part.path), part.display, columns)
+        yield from read_csv(Path(part.path), part.display, columns, part.limit)
     elif part.end < 0:
         yield from _read_whole_jsonl(part, columns)
     else:
@@ -113,9 +118,8 @@ def read_partition(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow
 
 
 def _read_whole_jsonl(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
-    opener = gzip.open if is_gzip(Path(part.path)) else open
     number = 0
-    with opener(part.path, "rb") as handle:
+    with open_binary(Path(part.path), part.limit) as handle:
         try:
             for raw in bounded_lines(handle, MAX_ROW_BYTES):
                 number += 1
@@ -128,7 +132,7 @@ def _read_whole_jsonl(part: Partition, columns: ColumnMap) -> Iterator[Row | Bad
 
 def _read_jsonl_range(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
     in_progress = part.in_progress
-    with open(part.path, "rb") as handle:
+    with open_planned(part.path, part.limit) as handle:
         handle.seek(part.start)
         position, number = part.start, part.first_line
         last: str | None = None  # conversation of the last row this partition kept

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -26,6 +26,7 @@ from .inputs import ColumnMap
 from .orphans import exit_with_parent
 from .overlap import own_file_among
 from .plan import Partition, plan
+from .snapshot import changes, snapshots
 from .store import ScanState, merge
 
 ENGINES = ("local", "dask")
@@ -41,6 +42,7 @@ class ScanOutcome:
     partitions: int
     ran: int  # partitions checked by this run (the others were done before)
     seconds: float
+    notes: list[str] = field(default_factory=list)  # inputs changed since they were planned
 
 
 def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *, workers: int | None = None,
@@ -57,14 +59,15 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
     if clash:
         raise ScanError(clash)
     checker = checker_for(options)  # PackError: a broken pack
-    partitions = plan(list(inputs), partition_bytes, ColumnMap(options.columns))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with ScanState(out).locked() as state:
-        stored = state.open(_manifest(inputs, options, checker, partitions), fresh=fresh)
+        taken = snapshots(inputs, None if fresh else state.stored_inputs())
+        partitions = plan(list(inputs), partition_bytes, ColumnMap(options.columns), [s["size"] for s in taken])
+        stored = state.open(_manifest(taken, options, checker, partitions), fresh=fresh)
         if stored.get("complete"):
             summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-            return ScanOutcome(summary, len(partitions), 0, time.perf_counter() - started)
+            return ScanOutcome(summary, len(partitions), 0, time.perf_counter() - started, changes(inputs, taken))
         done = state.done()
         todo = [p for p in partitions if p.index not in done]
         if on_progress and done:
@@ -76,27 +79,26 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
             state.save_part(index, data)
             if on_progress:
                 on_progress(partitions[index].size, facts["turns"])
+        notes = changes(inputs, taken)  # what was read is what was planned; say what changed since
         scoring = scoring_of(checker)
         header = {
             "generated_by": f"cslint {_version()}",
             "inputs": list(inputs),
             "packs": [{"id": p.id, "version": p.version} for p in checker.packs],
             "channel": options.channel,
+            "notes": notes,
         }
         rules = {r.id: {"category": r.category.value, "message": r.message} for r in checker.rules}
         summary = merge(state, len(partitions), header, rules, {"formula": scoring.formula(), "weights": scoring.weights})
         state.mark_complete(stored)
-        return ScanOutcome(summary, len(partitions), len(todo), time.perf_counter() - started)
+        return ScanOutcome(summary, len(partitions), len(todo), time.perf_counter() - started, notes)
 
 
-def _manifest(inputs: Sequence[str], options: ScanOptions, checker: Checker, partitions: list[Partition]) -> dict:
-    """What makes two runs "the same scan": same files (size, mtime), options, packs, plan."""
-    files = []
-    for name in inputs:
-        stat = Path(name).stat()
-        files.append({"path": str(Path(name).resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns})
+def _manifest(taken: list[dict], options: ScanOptions, checker: Checker, partitions: list[Partition]) -> dict:
+    """What makes two runs "the same scan": same files (as planned: size, mtime, fingerprint),
+    options, packs, plan."""
     return {
-        "inputs": files,
+        "inputs": taken,
         "options": options.to_dict(),
         "packs": [{"id": p.id, "version": p.version, "path": p.path} for p in checker.packs],
         "partitions": [p.to_dict() for p in partitions],

@@ -90,6 +90,13 @@ class ScanState:
                 _HELD_LOCKS.discard(lock.fileno())
 
     # --- the manifest -----------------------------------------------------------------------
+    def stored_inputs(self) -> list[dict] | None:
+        """The inputs as the checkpoint's scan planned them (None: no checkpoint)."""
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))["scan"]["inputs"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     def open(self, manifest: dict, fresh: bool = False) -> dict:
         """Start or resume. Returns the stored manifest (with `complete`)."""
         manifest = json.loads(json.dumps(manifest))  # compare as stored (tuples become lists)
