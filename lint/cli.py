@@ -308,7 +308,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return ExitStatus.ERROR
     checker = Checker.from_packs(args.pack, args.packs_dir)
     try:
-        report = evaluate(checker, Path(args.file))
+        report = evaluate(checker, Path(args.file), Path(args.corpus) if args.corpus else None)
     except InputError as exc:  # a reply the checker refuses (bad channel, too long)
         _err(f"{args.file}: {exc}")
         return ExitStatus.ERROR
@@ -434,6 +434,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("file", metavar="FILE.jsonl")
     evaluation.add_argument("--format", choices=("text", "json"), default="text")
     evaluation.add_argument("--show-errors", action="store_true", help="list misses and false positives per reply")
+    evaluation.add_argument("--corpus", metavar="DIR",
+                            help="where the corpus files named by labels without text are (e.g. ../shared/corpora)")
     return parser
 
 

@@ -383,8 +383,11 @@ def counts_dict(counts: Counts) -> dict[str, Any]:
 def eval_dict(report: Report, show_errors: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "replies": report.replies,
+        "flagged_replies": report.flagged_replies,
         "categories": {c: counts_dict(report.by_category[c]) for c in _ordered_categories(report)},
         "overall": counts_dict(report.overall),
+        "rules": {r: counts_dict(report.by_rule[r]) for r in sorted(report.by_rule)},
+        "courtesy_elements": {e: counts_dict(report.by_element[e]) for e in sorted(report.by_element)},
     }
     if show_errors:
         data["errors"] = report.errors
@@ -395,10 +398,22 @@ def eval_table(report: Report) -> str:
     """Per-category precision, recall and F1 with their counts, then the overall line."""
     rows = [["category", "precision", "recall", "f1", "tp", "fp", "found", "missed"]]
     named = [(c, report.by_category[c]) for c in _ordered_categories(report)] + [("overall", report.overall)]
+    sections = [_counts_table("category", named)]
+    if report.by_rule:
+        sections.append(_counts_table("rule", sorted(report.by_rule.items())))
+    if report.by_element:
+        sections.append(_counts_table("courtesy element", sorted(report.by_element.items())))
+    share = report.flagged_replies / report.replies if report.replies else 0.0
+    sections.append(f"{report.replies} 条回复，{report.flagged_replies} 条被标记（{share:.1%}）")
+    return "\n\n".join(sections)
+
+
+def _counts_table(heading: str, named: list[tuple[str, Counts]]) -> str:
+    rows = [[heading, "precision", "recall", "f1", "tp", "fp", "found", "missed"]]
     for name, counts in named:
         rows.append([name, f"{counts.precision:.3f}", f"{counts.recall:.3f}", f"{counts.f1:.3f}",
                      str(counts.tp), str(counts.fp), str(counts.found), str(counts.missed)])
-    return table(rows, right=range(1, 8)) + f"\n\n{report.replies} 条回复"
+    return table(rows, right=range(1, 8))
 
 
 def eval_errors(report: Report) -> str:
@@ -408,7 +423,8 @@ def eval_errors(report: Report) -> str:
         lines = [f"{error['id']}: {escape(error['text'])}"]
         for item in error["missed"]:
             phrase = item.get("phrase", "")
-            lines.append(f"  漏报  {item['category']}: {escape(phrase) if phrase else '（缺少）'}")
+            missing = f"（缺少 {item['element']}）" if item.get("element") else "（缺少）"
+            lines.append(f"  漏报  {item['category']}: {escape(phrase) if phrase else missing}")
         for fp in error["false_positives"]:
             lines.append(f"  误报  {fp['category']}/{fp['rule_id']} @{fp['start']}: {escape(fp['text'])}")
         blocks.append("\n".join(lines))

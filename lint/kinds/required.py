@@ -24,8 +24,10 @@ from ..spans import Spans
 
 KEYS = (
     "any_of", "channels", "positions", "region", "lines", "when", "when_exceptions", "scope",
-    "insert", "suggestions", "fix",
+    "insert", "suggestions", "fix", "element",
 )
+# what a rule checks is present, so labels of a missing element can be scored per rule
+ELEMENTS = ("greeting", "closing", "salutation", "signoff", "apology", "please")
 REGIONS = ("anywhere", "first_line", "last_lines")
 SCOPES = ("reply", "sentence")
 INSERTS = ("start", "end", "clause", "before_signature")
@@ -46,6 +48,7 @@ class RequiredSpec:
     insert: str
     suggestions: tuple[str, ...]
     applicability: Applicability
+    element: str | None = None  # one of ELEMENTS
 
     def sequences(self) -> dict[str, tuple[Sequence, ...]]:
         # `any_of` is not in the automaton: phrases such as 请 and 您好 occur in nearly every
@@ -92,6 +95,7 @@ def parse(fields: Fields) -> RequiredSpec:
         insert=fields.choice("insert", INSERTS, "start"),
         suggestions=suggestions,
         applicability=Applicability(fields.choice("fix", [a.value for a in Applicability], "safe")),
+        element=fields.choice("element", ELEMENTS, None) if fields.has("element") else None,
     )
 
 
