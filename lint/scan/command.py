@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..encodings import encoding_option
 from ..model import CHANNELS
 from .inputs import FIELDS
 from .run import ENGINES, ScanError, run_scan
@@ -23,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES, default="local",
                         help="local (process pool) or dask (a Dask distributed cluster)")
     parser.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: tcp://HOST:PORT of an existing cluster")
+    parser.add_argument("--encoding", type=encoding_option, default=None, metavar="NAME",
+                        help="encoding of inputs without a byte-order mark (default utf-8; e.g. gb18030, big5); "
+                             "UTF-8/16/32 with a BOM are recognised by it")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad row (exit 2)")
     parser.add_argument("--fresh", action="store_true", help="discard a previous run's checkpoint in DIR")
     parser.add_argument("--partition-bytes", type=int, default=None, metavar="BYTES",
@@ -47,7 +51,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         if args.scheduler and args.engine != "dask":
             raise ScanError("--scheduler goes with --engine dask")
         options = ScanOptions(packs=tuple(args.pack), packs_dirs=tuple(args.packs_dir), channel=args.channel,
-                              columns=_columns(args.map))
+                              columns=_columns(args.map), encoding=args.encoding)
         if args.partition_bytes is not None and args.partition_bytes < 1024:
             raise ScanError("--partition-bytes must be at least 1024")
         progress = Progress(sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file()))
@@ -63,6 +67,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
     for note in outcome.notes:
         print(f"cslint scan: note: {note}", file=sys.stderr)
     totals = outcome.summary["totals"]
+    if totals["turns"] == 0 and totals["errors"] > 0:
+        print(f"cslint scan: no row could be read ({totals['errors']:,} bad rows, see {Path(args.out) / 'errors.jsonl'}); "
+              "if the inputs came from a Windows tool, try --encoding gb18030", file=sys.stderr)
+        return 2
     resumed = "" if outcome.ran == outcome.partitions else f"（续跑：本次检查 {outcome.ran}/{outcome.partitions} 个分片）"
     print(f"扫描完成{resumed}：{totals['conversations']:,} 个会话，{totals['turns']:,} 轮（坐席 {totals['agent_turns']:,} 轮），"
           f"{totals['findings']:,} 个问题，{totals['errors']:,} 行无法读取；用时 {outcome.seconds:.1f} 秒。")

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, Iterator
 
 from .csvrecords import records
 from .snapshot import open_planned
+from .textcodec import newline_safe, undecodable_reason
 
 MAX_ROW_BYTES = 1 << 20  # a turn is a chat message or an email, not a megabyte
 
@@ -178,7 +179,7 @@ def make_row(record: dict, columns: dict[str, str | None], where: str) -> Row | 
 
 # --- JSONL ---------------------------------------------------------------------------------------
 
-def parse_jsonl_line(raw: bytes | int, where: str, columns: ColumnMap) -> Row | BadRow | None:
+def parse_jsonl_line(raw: bytes | int, where: str, columns: ColumnMap, encoding: str = "utf-8") -> Row | BadRow | None:
     """None for a blank line. `raw`: the line, or its length when it was too long to keep."""
     if isinstance(raw, int) or len(raw) > MAX_ROW_BYTES:
         size = raw if isinstance(raw, int) else len(raw)
@@ -186,9 +187,11 @@ def parse_jsonl_line(raw: bytes | int, where: str, columns: ColumnMap) -> Row | 
     if not raw.strip():
         return None
     try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return BadRow(where, f"undecodable bytes (not UTF-8) at byte {exc.start}")
+        line = raw.decode(encoding)
+    except UnicodeDecodeError:
+        return BadRow(where, undecodable_reason(raw, encoding))
+    if line.startswith("\ufeff"):  # a UTF-8 BOM opening the file
+        line = line[1:]
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -200,21 +203,23 @@ def parse_jsonl_line(raw: bytes | int, where: str, columns: ColumnMap) -> Row | 
 
 # --- CSV -----------------------------------------------------------------------------------------
 
-def read_csv(path: Path, display: str, columns: ColumnMap, limit: int) -> Iterator[Row | BadRow]:
+def read_csv(path: Path, display: str, columns: ColumnMap, limit: int, encoding: str | None = None) -> Iterator[Row | BadRow]:
     """All rows of a CSV/TSV file (gzip or plain), in order, from its first `limit` bytes."""
     csv.field_size_limit(max(csv.field_size_limit(), 64 * MAX_ROW_BYTES))  # big rows are reported below, not raised
     dialect = csv.excel_tab if path.name.lower().removesuffix(".gz").endswith(".tsv") else csv.excel
     # streamed (an archive's CSV may not fit in memory); bytes that are not UTF-8 survive as
     # surrogate escapes, so the row holding them can be reported and skipped
-    with open_binary(path, limit) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape",
-                                                      newline="") as handle:
-        yield from csv_rows(handle, dialect, display, columns)
+    with open_binary(path, limit) as raw:
+        safe, actual = newline_safe(raw, encoding)
+        with io.TextIOWrapper(safe, encoding=actual, errors="surrogateescape", newline="") as handle:
+            yield from csv_rows(handle, dialect, display, columns, actual)
 
 
 _SURROGATE_ESCAPES = re.compile("[\udc80-\udcff]")  # how undecodable bytes come out of errors="surrogateescape"
 
 
-def csv_rows(lines: Iterator[str], dialect: type[csv.Dialect], display: str, columns: ColumnMap) -> Iterator[Row | BadRow]:
+def csv_rows(lines: Iterator[str], dialect: type[csv.Dialect], display: str, columns: ColumnMap,
+             encoding: str = "utf-8") -> Iterator[Row | BadRow]:
     """The rows of a CSV text given line by line (line ends kept)."""
     header: list[str] = []
     role_at: int | None = None
@@ -242,8 +247,9 @@ def csv_rows(lines: Iterator[str], dialect: type[csv.Dialect], display: str, col
         if size > MAX_ROW_BYTES:
             yield BadRow(where, f"row of {size:,} characters is over the {MAX_ROW_BYTES:,} limit")
             continue
-        if any(_SURROGATE_ESCAPES.search(f) for f in fields):
-            yield BadRow(where, "undecodable bytes (not UTF-8)")
+        bad = next((f for f in fields if _SURROGATE_ESCAPES.search(f)), None)
+        if bad is not None:
+            yield BadRow(where, undecodable_reason(bad.encode(encoding, "surrogateescape"), encoding))
             continue
         if len(fields) != len(header):
             yield BadRow(where, f"{len(fields)} fields where the header has {len(header)}")

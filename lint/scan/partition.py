@@ -33,6 +33,7 @@ class ScanOptions:
     packs_dirs: tuple[str, ...] = ()
     channel: str = "chat"
     columns: dict[str, str] = field(default_factory=dict)  # --map field=column
+    encoding: str | None = None  # --encoding (a BOM wins over it); None: UTF-8
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -79,7 +80,7 @@ def check_partition(part: Partition, options: ScanOptions) -> dict:
     scoring = scoring_of(checker)
     gathered = Gathered(part.index)
     columns = ColumnMap(options.columns)
-    for run in _conversations(read_partition(part, columns), gathered):
+    for run in _conversations(read_partition(part, columns, options.encoding), gathered):
         _check_conversation(run, checker, scoring, options.channel, gathered)
     return gathered.to_part()
 

@@ -16,7 +16,9 @@ from typing import Iterator
 
 from .broken import BROKEN_STREAM, broken_reason
 from .inputs import MAX_ROW_BYTES, BadRow, ColumnMap, Row, file_format, is_gzip, open_binary, parse_jsonl_line, read_csv
+from ..encodings import is_utf8_compatible, resolve
 from .snapshot import open_planned
+from .textcodec import newline_safe
 from .lines import bounded_lines, count_newlines, lines_backwards, skip_line
 
 MAX_PARTITION_BYTES = 4 << 20  # enough work to pay for a task, small enough to checkpoint often
@@ -50,7 +52,7 @@ class Partition:
 
 
 def plan(paths: list[str], target_bytes: int | None = None, columns: ColumnMap | None = None,
-         sizes: list[int] | None = None) -> list[Partition]:
+         sizes: list[int] | None = None, encoding: str | None = None) -> list[Partition]:
     """Partitions of all inputs, in input order (`columns`: how to find conversation ids), each
     file taken up to its size in `sizes` (default: its size now)."""
     columns = columns or ColumnMap()
@@ -61,18 +63,25 @@ def plan(paths: list[str], target_bytes: int | None = None, columns: ColumnMap |
     partitions: list[Partition] = []
     for display, size in zip(paths, sizes):
         path = Path(display).resolve()
-        if file_format(path) == "csv" or is_gzip(path) or size <= target_bytes:
+        if file_format(path) == "csv" or is_gzip(path) or size <= target_bytes or not _splittable(path, encoding):
             partitions.append(Partition(len(partitions), str(path), display, file_format(path), 0, -1, 1, size,
                                         limit=size))
             continue
         with open_planned(path, size) as handle:
+            actual = resolve(handle.peek(4)[:4], encoding)[0]
             previous: tuple[int, str | None] = (0, None)  # start of the last cut, its conversation in progress
             for start, end, line in _jsonl_cuts(handle, size, target_bytes):
-                in_progress = _conversation_before(handle, start, previous, columns) if start > 0 else None
+                in_progress = _conversation_before(handle, start, previous, columns, actual) if start > 0 else None
                 previous = (start, in_progress)
                 partitions.append(Partition(len(partitions), str(path), display, "jsonl", start, end, line, end - start,
                                             in_progress, limit=size))
     return partitions
+
+
+def _splittable(path: Path, encoding: str | None) -> bool:
+    """Whether byte ranges cut at b"\\n" are whole lines (not in UTF-16/32)."""
+    with open(path, "rb") as handle:
+        return is_utf8_compatible(resolve(handle.read(4), encoding)[0])
 
 
 def _jsonl_cuts(handle, size: int, target_bytes: int) -> list[tuple[int, int, int]]:
@@ -89,7 +98,8 @@ def _jsonl_cuts(handle, size: int, target_bytes: int) -> list[tuple[int, int, in
     return cuts
 
 
-def _conversation_before(handle, start: int, previous: tuple[int, str | None], columns: ColumnMap) -> str | None:
+def _conversation_before(handle, start: int, previous: tuple[int, str | None], columns: ColumnMap,
+                         encoding: str) -> str | None:
     """Conversation id of the last usable row before byte `start` (a line start), however far
     back: looked for back to the previous cut, whose own answer holds when none is found there
     (so each byte is looked at once). Lines over the row limit are bad rows, stepped over unread."""
@@ -100,7 +110,7 @@ def _conversation_before(handle, start: int, previous: tuple[int, str | None], c
         handle.seek(begin)
         raw = handle.read(end - begin)
         if raw.strip():
-            row = parse_jsonl_line(raw, "", columns)
+            row = parse_jsonl_line(raw, "", columns, encoding)
             if isinstance(row, Row):
                 return row.conversation
     return answer_there
@@ -108,31 +118,34 @@ def _conversation_before(handle, start: int, previous: tuple[int, str | None], c
 
 # --- reading a partition -----------------------------------------------------------------------
 
-def read_partition(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
+def read_partition(part: Partition, columns: ColumnMap, encoding: str | None = None) -> Iterator[Row | BadRow]:
+    """`encoding`: --encoding (a BOM wins over it)."""
     if part.format == "csv":
-        yield from read_csv(Path(part.path), part.display, columns, part.limit)
+        yield from read_csv(Path(part.path), part.display, columns, part.limit, encoding)
     elif part.end < 0:
-        yield from _read_whole_jsonl(part, columns)
+        yield from _read_whole_jsonl(part, columns, encoding)
     else:
-        yield from _read_jsonl_range(part, columns)
+        yield from _read_jsonl_range(part, columns, encoding)
 
 
-def _read_whole_jsonl(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
+def _read_whole_jsonl(part: Partition, columns: ColumnMap, encoding: str | None) -> Iterator[Row | BadRow]:
     number = 0
-    with open_binary(Path(part.path), part.limit) as handle:
+    with open_binary(Path(part.path), part.limit) as raw_handle:
         try:
+            handle, actual = newline_safe(raw_handle, encoding)
             for raw in bounded_lines(handle, MAX_ROW_BYTES):
                 number += 1
-                row = parse_jsonl_line(raw, f"{part.display}:{number}", columns)
+                row = parse_jsonl_line(raw, f"{part.display}:{number}", columns, actual)
                 if row is not None:
                     yield row
         except BROKEN_STREAM as exc:  # a damaged gzip file: the rows before stand
             yield BadRow(f"{part.display}:{number + 1}", broken_reason(exc))
 
 
-def _read_jsonl_range(part: Partition, columns: ColumnMap) -> Iterator[Row | BadRow]:
+def _read_jsonl_range(part: Partition, columns: ColumnMap, encoding: str | None) -> Iterator[Row | BadRow]:
     in_progress = part.in_progress
     with open_planned(part.path, part.limit) as handle:
+        actual, _ = resolve(handle.peek(4)[:4], encoding)  # a UTF-8 BOM itself is dropped by the parser
         handle.seek(part.start)
         position, number = part.start, part.first_line
         last: str | None = None  # conversation of the last row this partition kept
@@ -140,7 +153,7 @@ def _read_jsonl_range(part: Partition, columns: ColumnMap) -> Iterator[Row | Bad
             here, line_number = position, number
             position += raw if isinstance(raw, int) else len(raw)
             number += 1
-            row = parse_jsonl_line(raw, f"{part.display}:{line_number}", columns)
+            row = parse_jsonl_line(raw, f"{part.display}:{line_number}", columns, actual)
             if here >= part.end:  # past the range: only the conversation in progress goes on
                 if row is None or isinstance(row, BadRow):
                     continue  # the next partition reports it

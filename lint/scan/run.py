@@ -63,7 +63,8 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
     out.mkdir(parents=True, exist_ok=True)
     with ScanState(out).locked() as state:
         taken = snapshots(inputs, None if fresh else state.stored_inputs())
-        partitions = plan(list(inputs), partition_bytes, ColumnMap(options.columns), [s["size"] for s in taken])
+        partitions = plan(list(inputs), partition_bytes, ColumnMap(options.columns), [s["size"] for s in taken],
+                          options.encoding)
         stored = state.open(_manifest(taken, options, checker, partitions), fresh=fresh)
         if stored.get("complete"):
             summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
