@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .matcher import Hit, ScanResult
-from .normalize import NormalizedText, detect_script, is_word_char, to_script
+from .normalize import CLAUSE_PUNCT, NormalizedText, detect_script, is_word_char, to_script
 from .segment import Segmenter
 
 _SENTENCE_END_RE = re.compile("[。！？!?\n；;]")
@@ -96,6 +96,19 @@ class CheckContext:
         end = ends[k2] if k2 < len(ends) else len(self.folded)
         return start, end
 
+    def clause_bounds(self, pos: int) -> tuple[int, int]:
+        """The clause holding `pos`: between the clause punctuation (，。！？；：、 …) around it.
+        A half-width full stop ends a clause too where it is not inside a number or an address
+        (helpdesk posts write 已处理.如果… with "." for 。)."""
+        folded = self.folded
+        start = pos
+        while start > 0 and not _breaks_clause(folded, start - 1):
+            start -= 1
+        end = pos
+        while end < len(folded) and not _breaks_clause(folded, end):
+            end += 1
+        return start, end
+
     def clause_start_before(self, pos: int) -> int:
         """Start of the clause holding `pos`: just after the previous clause mark or space."""
         folded = self.folded
@@ -113,6 +126,17 @@ class CheckContext:
 
     def in_script(self, suggestion: str) -> str:
         return to_script(suggestion, self.script)
+
+
+def _breaks_clause(folded: str, i: int) -> bool:
+    ch = folded[i]
+    if ch in CLAUSE_PUNCT:
+        return True
+    if ch != ".":
+        return False
+    before = folded[i - 1] if i > 0 else ""
+    after = folded[i + 1] if i + 1 < len(folded) else ""
+    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
 
 
 _QUOTED = re.compile("“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|﹁[^﹂]*﹂|《[^》]*》|\"[^\"]*\"")

@@ -158,8 +158,33 @@ class NormalizedText:
         return self.to_folded(start), self.to_folded(end - 1) + 1
 
 
+# Template placeholders (macros, anonymised transcripts) are opaque: [订单x] [数字x] (JD's
+# anonymisation), [PHONE] [NUMBER], {name}, {{order_id}}, ${amount}, %s, %(name)s, 【客户姓名】.
+# Each of their characters is folded to PLACEHOLDER, a private-use character that is neither a
+# word character, noise nor clause punctuation: no term matches inside one, and none matches
+# across one (不[数字x]知道 is not 不知道), while the clause around it stays one clause.
+PLACEHOLDER = "\ue000"
+PLACEHOLDER_RE = re.compile(
+    r"\[[^\[\]\s]{1,12}x\]"  # [订单x] [数字x] [站点x]
+    r"|\[[A-Z][A-Z_]{1,15}\]"  # [PHONE] [NUMBER] [NAME]
+    r"|\{\{[^{}\n]{1,60}\}\}"  # {{ticket.requester.name}}
+    r"|\$\{[^{}\n]{1,40}\}"  # ${amount}
+    r"|\{[A-Za-z_][\w.]{0,40}\}"  # {name}
+    r"|%\([A-Za-z_]\w{0,30}\)[sd]|%[sd]"  # %(name)s %s
+    r"|【[^【】\n]{1,12}】"  # 【客户姓名】
+)
+_PLACEHOLDER_TRIGGERS = frozenset("[{%【")
+
+
+def mask_placeholders(folded: str) -> str:
+    """`folded` with every character of each template placeholder replaced by PLACEHOLDER."""
+    if _PLACEHOLDER_TRIGGERS.isdisjoint(folded):  # the usual case: no bracket at all
+        return folded
+    return PLACEHOLDER_RE.sub(lambda m: PLACEHOLDER * (m.end() - m.start()), folded)
+
+
 def normalize(text: str) -> NormalizedText:
-    folded = fold(text)
+    folded = mask_placeholders(fold(text))
     compact = NOISE_RE.sub("", folded)
     if len(compact) != len(folded):  # noise was removed: a fix-up may now apply across it (复 盖)
         compact = _fix_phrases(text, compact)

@@ -17,6 +17,7 @@ from ..fields import Fields, node_line
 from ..matcher import Hit
 from ..model import Applicability, Category, Diagnostic, Rule, Suggestion
 from ..spans import Spans, longest_non_overlapping
+from ..normalize import fold_term
 from ..sequence import DEFAULT_MAX_GAP, Sequence, SequenceSyntaxError, parse_sequence
 
 AT_CHOICES = ("anywhere", "clause_start", "clause_end", "whole_clause")
@@ -25,7 +26,7 @@ APPLICABILITY_CHOICES = tuple(a.value for a in Applicability)
 
 COMMON_KEYS = (
     "exceptions", "at", "boundary", "ignore_in_quotes", "unless_explained", "suggestions",
-    "fix", "max_gap",
+    "fix", "max_gap", "unless_reply_has",
 )
 
 
@@ -40,6 +41,7 @@ class MatchSpec:
     boundary: str
     ignore_in_quotes: bool
     unless_explained: bool
+    unless_reply_has: tuple[str, ...] = ()  # folded phrases: any of them in the reply cancels every hit
 
     def sequences(self) -> dict[str, tuple[Sequence, ...]]:
         return {"term": self.terms, "exception": self.exceptions}
@@ -86,13 +88,16 @@ def parse_terms(fields: Fields, key: str, allow_gaps: bool, max_gap: int):
     return tuple(terms), tuple(s for _, s in pairs)
 
 
-def parse_match_spec(fields: Fields, *, allow_gaps: bool, boundary_default: str, fix_default: str) -> MatchSpec:
-    max_gap = fields.integer("max_gap", DEFAULT_MAX_GAP, 1, 50)
+def parse_match_spec(fields: Fields, *, allow_gaps: bool, boundary_default: str, fix_default: str,
+                     max_gap_default: int = DEFAULT_MAX_GAP) -> MatchSpec:
+    max_gap = fields.integer("max_gap", max_gap_default, 1, 50)
     terms, term_suggestions = parse_terms(fields, "terms", allow_gaps, max_gap)
+    # exceptions describe context, which may be wider than a compound's gap
+    exception_gap = max_gap if fields.has("max_gap") else DEFAULT_MAX_GAP
     exceptions = []
     for source in fields.string_list("exceptions", ()):
         try:
-            exceptions.append(parse_sequence(source, max_gap, True))
+            exceptions.append(parse_sequence(source, exception_gap, True))
         except SequenceSyntaxError as exc:
             raise fields.error("exceptions", str(exc)) from None
     return MatchSpec(
@@ -105,6 +110,7 @@ def parse_match_spec(fields: Fields, *, allow_gaps: bool, boundary_default: str,
         boundary=fields.choice("boundary", BOUNDARY_CHOICES, boundary_default),
         ignore_in_quotes=fields.boolean("ignore_in_quotes", True),
         unless_explained=fields.boolean("unless_explained", False),
+        unless_reply_has=tuple(fold_term(p) for p in fields.string_list("unless_reply_has", ())),
     )
 
 
@@ -116,11 +122,12 @@ class MatchKind:
     allow_gaps: bool
     boundary_default: str
     fix_default: str
+    max_gap_default: int = DEFAULT_MAX_GAP
     keys: tuple[str, ...] = ("terms",) + COMMON_KEYS
 
     def parse(self, fields: Fields, category: Category) -> MatchSpec:
         return parse_match_spec(fields, allow_gaps=self.allow_gaps, boundary_default=self.boundary_default,
-                                fix_default=self.fix_default)
+                                fix_default=self.fix_default, max_gap_default=self.max_gap_default)
 
     def check(self, rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
         return check_match(rule, index, ctx)
@@ -132,7 +139,7 @@ class MatchKind:
         return "chat", "middle"
 
     def with_terms(self, rule: Rule, fields: Fields, key: str) -> tuple[MatchSpec, int]:
-        terms, suggestions = parse_terms(fields, key, self.allow_gaps, DEFAULT_MAX_GAP)
+        terms, suggestions = parse_terms(fields, key, self.allow_gaps, self.max_gap_default)
         spec: MatchSpec = rule.spec
         return replace(spec, terms=spec.terms + terms, term_suggestions=spec.term_suggestions + suggestions), len(terms)
 
@@ -141,6 +148,8 @@ def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnosti
     spec: MatchSpec = rule.spec
     candidates = ctx.hits.get((index, "term"))
     if not candidates:
+        return
+    if spec.unless_reply_has and any(p in ctx.nt.compact for p in spec.unless_reply_has):
         return
     exception_hits = ctx.hits.get((index, "exception"), ())
     exceptions = Spans(exception_hits) if exception_hits else None

@@ -24,8 +24,14 @@ from ..spans import Spans
 
 KEYS = (
     "any_of", "channels", "positions", "region", "lines", "when", "when_exceptions", "scope",
-    "insert", "suggestions", "fix", "element",
+    "insert", "suggestions", "fix", "element", "when_not_in",
 )
+# clauses where a trigger does not count (how a QA supervisor judges a refusal or a request):
+# a question to the customer, a condition, the customer's own words restated
+CLAUSE_KINDS = ("question", "condition", "restated")
+CONDITION_OPENERS = ("如果", "假如", "如若", "倘若", "要是", "万一", "一旦", "只要", "如需", "如有", "如", "若")
+RESTATING = ("您说", "您提到", "您反映", "您反馈", "您表示", "您所说", "您的意思", "您问", "您咨询")
+QUESTION_ENDS = ("吗", "么", "嘛")
 # what a rule checks is present, so labels of a missing element can be scored per rule
 ELEMENTS = ("greeting", "closing", "salutation", "signoff", "apology", "please")
 REGIONS = ("anywhere", "first_line", "last_lines")
@@ -49,6 +55,7 @@ class RequiredSpec:
     suggestions: tuple[str, ...]
     applicability: Applicability
     element: str | None = None  # one of ELEMENTS
+    when_not_in: tuple[str, ...] = ()  # CLAUSE_KINDS where a trigger is ignored
 
     def sequences(self) -> dict[str, tuple[Sequence, ...]]:
         # `any_of` is not in the automaton: phrases such as 请 and 您好 occur in nearly every
@@ -96,6 +103,7 @@ def parse(fields: Fields) -> RequiredSpec:
         suggestions=suggestions,
         applicability=Applicability(fields.choice("fix", [a.value for a in Applicability], "safe")),
         element=fields.choice("element", ELEMENTS, None) if fields.has("element") else None,
+        when_not_in=_subset(fields, "when_not_in", CLAUSE_KINDS) if fields.has("when_not_in") else (),
     )
 
 
@@ -107,7 +115,7 @@ def check(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
         if not _has_any(spec, ctx, *_region(spec, ctx)):
             yield _missing(rule, spec, ctx, None)
         return
-    triggers = _triggers(index, ctx)
+    triggers = [t for t in _triggers(index, ctx) if not _ignored_clause(spec, ctx, t[0])]
     if not triggers:
         return
     if spec.scope == "reply":
@@ -157,6 +165,27 @@ def _triggers(index: int, ctx: CheckContext) -> list[tuple[int, int]]:
             continue
         found.append((start, end))
     return sorted(found)
+
+
+def _ignored_clause(spec: RequiredSpec, ctx: CheckContext, pos: int) -> bool:
+    """Whether the trigger at `pos` sits in a clause the rule says does not count."""
+    if not spec.when_not_in:
+        return False
+    folded = ctx.folded
+    clause_start, clause_end = ctx.clause_bounds(pos)
+    sentence_start, sentence_end = ctx.sentence_bounds(pos)
+    if "question" in spec.when_not_in:
+        ends_with_mark = sentence_end < len(folded) and folded[sentence_end] in "?？"
+        tail = folded[clause_start:clause_end].rstrip("呢哦呀啊~ ")
+        if ends_with_mark or tail.endswith(QUESTION_ENDS) or "请问" in folded[sentence_start:pos]:
+            return True
+    if "condition" in spec.when_not_in:
+        clause = folded[clause_start:clause_end].lstrip()
+        if clause.startswith(CONDITION_OPENERS) or "的话" in folded[pos:clause_end]:
+            return True
+    if "restated" in spec.when_not_in and any(r in folded[sentence_start:pos] for r in RESTATING):
+        return True
+    return False
 
 
 def _region(spec: RequiredSpec, ctx: CheckContext) -> tuple[int, int]:
