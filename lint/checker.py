@@ -41,6 +41,7 @@ class Checker:
                     seen.add(rule.id)
                     rules.append(rule)
         self.rules: tuple[Rule, ...] = tuple(rules)
+        self._by_id = {r.id: r for r in rules}
         self._kinds = tuple(KINDS[r.kind] for r in rules)
         self._matcher = Matcher()
         terms: list[str] = []
@@ -73,7 +74,7 @@ class Checker:
         return cls(load_packs(names, packs_dirs(dirs or ())), max_chars)
 
     def rule(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
+        return self._by_id.get(rule_id)
 
     def check(self, text: str, channel: str = "chat", position: str = "middle",
               selection: Selection | None = None) -> Result:

@@ -1,8 +1,10 @@
 """Check the agent turns of a conversation: the first is the opening, the last the closing.
 
 Conversation-level innocence: jargon the customer used first is not flagged when the agent
-repeats it (the customer already knows the word). Shared by the HTTP service
-(/v1/conversations/check) and `cslint scan`.
+repeats it (the customer already knows the word), and a courtesy rule with `unless_answering`
+(a refusal without apology) is not reported when the customer's last turn asked one of those
+questions (有没有货? answered 暂时没有 declines nothing). Shared by the HTTP service
+(/v1/conversations/check), `cslint scan` and `cslint eval` on corpus turns.
 """
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from dataclasses import replace
 from .checker import Checker
 from .fix import apply_fixes
 from .model import Category
-from .normalize import fold
+from .kinds.required import occurs
+from .normalize import NOISE_RE, fold
 
 
 def agent_positions(roles: list[str]) -> dict[int, str]:
@@ -30,12 +33,17 @@ def check_conversation(checker: Checker, turns: list[tuple[str, str]], channel: 
     customer_texts: list[str] = []
     customer_folded = ""  # what the customer said so far, folded; built only when jargon needs it
     folded_count = 0
+    last_customer: str | None = None  # the customer's turn right before this agent turn
     out = []
     for index, (role, text) in enumerate(turns):
         if role != "agent":
             customer_texts.append(text)
+            last_customer = text
             continue
         result = checker.check(text, channel, positions[index])
+        if last_customer is not None and result.diagnostics:
+            result = _answering(checker, result, text, last_customer)
+        last_customer = None
         if any(d.category is Category.JARGON for d in result.diagnostics):
             if folded_count < len(customer_texts):
                 customer_folded += "".join("\n" + fold(t) for t in customer_texts[folded_count:])
@@ -46,3 +54,21 @@ def check_conversation(checker: Checker, turns: list[tuple[str, str]], channel: 
                 result = replace(result, diagnostics=kept, fixed=apply_fixes(text, kept))
         out.append((index, positions[index], text, result))
     return out
+
+
+def _answering(checker: Checker, result, text: str, question: str):
+    """`result` without the findings of rules whose `unless_answering` the customer's turn asks."""
+    asked = None
+    kept = []
+    for diag in result.diagnostics:
+        rule = checker.rule(diag.rule_id)
+        answers = getattr(rule.spec, "unless_answering", ()) if rule is not None else ()
+        if answers:
+            if asked is None:
+                asked = NOISE_RE.sub("", fold(question))
+            if occurs(answers, asked):
+                continue
+        kept.append(diag)
+    if len(kept) == len(result.diagnostics):
+        return result
+    return replace(result, diagnostics=tuple(kept), fixed=apply_fixes(text, kept))

@@ -7,8 +7,9 @@ Two line formats, mixed freely:
 * by reference into a corpus of real turns (corpora/real-labels.jsonl): {"id", "file",
   "position", "channel", "expect": [{"category", "start", "end"} | {"category": "courtesy",
   "element": "closing"}]}; the text is joined from `corpus/<file>` by id, so the project keeps
-  the labels and not the customers' words. A line {"meta": {...}} describes the file and is
-  skipped.
+  the labels and not the customers' words, and the turn is checked inside its whole dialogue,
+  as `cslint scan` checks it (lint.conversation). A line {"meta": {...}} describes the file and
+  is skipped.
 
 A diagnostic is a true positive when its category equals an expected item's and its span
 overlaps the item (the span given, or any occurrence of the phrase). A missing courtesy element
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .checker import Checker
+from .conversation import check_conversation
 from .errors import InputError
 from .model import Category, Diagnostic
 
@@ -99,6 +101,8 @@ class LabelledReply:
     position: str
     expect: tuple[Expected, ...]
     line: int = 0  # in the labelled file
+    dialogue: tuple[tuple[str, str], ...] = ()  # (role, text) of the whole dialogue, for corpus turns
+    index: int = 0  # of this turn in `dialogue`
 
 
 def _occurrences(text: str, phrase: str) -> list[Span]:
@@ -198,25 +202,41 @@ def _expected(item: object, text: str) -> Expected:
 
 
 class Corpus:
-    """Texts of real turns by id, read on demand from `directory/<file>` (one file at a time)."""
+    """Turns of a corpus directory by id, with their dialogues, read on demand from
+    `directory/<file>` (the shared corpora's format: id, dialogue, turn, role, text)."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self._texts: dict[str, dict[str, str]] = {}
+        self._turns: dict[str, dict[str, tuple[str, int]]] = {}  # file -> id -> (dialogue, index)
+        self._dialogues: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}  # file -> dialogue -> turns
 
-    def text(self, file: str, turn_id: str) -> str:
+    def turn(self, file: str, turn_id: str) -> tuple[tuple[tuple[str, str], ...], int]:
+        """The dialogue (role, text pairs in order) holding a turn, and the turn's index in it."""
         if self.directory is None:
             raise ValueError("this line names a corpus file: give the corpus directory (--corpus DIR)")
-        if file not in self._texts:
-            path = self.directory / Path(file).name
-            if not path.is_file():
-                raise ValueError(f"corpus file {path} not found")
-            with path.open(encoding="utf-8") as handle:
-                self._texts[file] = {row["id"]: row["text"] for row in map(json.loads, handle)}
+        if file not in self._turns:
+            self._load(file)
         try:
-            return self._texts[file][turn_id]
+            dialogue, index = self._turns[file][turn_id]
         except KeyError:
             raise ValueError(f"turn {turn_id!r} is not in {file}") from None
+        return self._dialogues[file][dialogue], index
+
+    def _load(self, file: str) -> None:
+        path = self.directory / Path(file).name
+        if not path.is_file():
+            raise ValueError(f"corpus file {path} not found")
+        rows: dict[str, list[dict]] = {}
+        with path.open(encoding="utf-8") as handle:
+            for row in map(json.loads, handle):
+                rows.setdefault(row["dialogue"], []).append(row)
+        turns, dialogues = {}, {}
+        for dialogue, members in rows.items():
+            members.sort(key=lambda r: r["turn"])
+            dialogues[dialogue] = tuple((r["role"], r["text"]) for r in members)
+            for index, r in enumerate(members):
+                turns[r["id"]] = (dialogue, index)
+        self._turns[file], self._dialogues[file] = turns, dialogues
 
 
 def labelled_replies(path: Path, corpus: Corpus) -> Iterator[LabelledReply]:
@@ -231,8 +251,10 @@ def labelled_replies(path: Path, corpus: Corpus) -> Iterator[LabelledReply]:
                     continue
                 if not isinstance(row, dict):
                     raise ValueError("each line is a JSON object")
+                dialogue, index = (), 0
                 if isinstance(row.get("file"), str):
-                    text = corpus.text(row["file"], str(row.get("id")))
+                    dialogue, index = corpus.turn(row["file"], str(row.get("id")))
+                    text = dialogue[index][1]
                 elif isinstance(row.get("text"), str):
                     text = row["text"]
                 else:
@@ -241,7 +263,8 @@ def labelled_replies(path: Path, corpus: Corpus) -> Iterator[LabelledReply]:
                 if not isinstance(expect, list):
                     raise ValueError("'expect' must be a list")
                 yield LabelledReply(str(row.get("id", number)), text, row.get("channel", "chat"),
-                                    row.get("position", "middle"), tuple(_expected(i, text) for i in expect), number)
+                                    row.get("position", "middle"), tuple(_expected(i, text) for i in expect), number,
+                                    dialogue, index)
             except (ValueError, TypeError) as exc:
                 raise ValueError(f"{path}:{number}: not a labelled reply ({exc})") from None
 
@@ -249,10 +272,18 @@ def labelled_replies(path: Path, corpus: Corpus) -> Iterator[LabelledReply]:
 def evaluate(checker: Checker, path: Path, corpus: Path | None = None) -> Report:
     report = Report()
     elements = rule_elements(checker)
+    conversations: dict[tuple, dict[int, tuple]] = {}  # dialogue -> turn index -> diagnostics
     for reply in labelled_replies(path, Corpus(corpus)):
         try:
-            result = checker.check(reply.text, reply.channel, reply.position)
+            if reply.dialogue:
+                key = (reply.dialogue, reply.channel)
+                if key not in conversations:
+                    conversations[key] = {i: result.diagnostics for i, _, _, result
+                                          in check_conversation(checker, list(reply.dialogue), reply.channel)}
+                diagnostics = conversations[key].get(reply.index, ())
+            else:
+                diagnostics = checker.check(reply.text, reply.channel, reply.position).diagnostics
         except InputError as exc:
             raise ValueError(f"{path}:{reply.line}: not a labelled reply ({exc})") from None
-        score_reply(result.diagnostics, reply, report, elements)
+        score_reply(diagnostics, reply, report, elements)
     return report

@@ -24,7 +24,7 @@ from ..spans import Spans
 
 KEYS = (
     "any_of", "channels", "positions", "region", "lines", "when", "when_exceptions", "scope",
-    "insert", "suggestions", "fix", "element", "when_not_in",
+    "insert", "suggestions", "fix", "element", "when_not_in", "unless_answering",
 )
 # clauses where a trigger does not count (how a QA supervisor judges a refusal or a request):
 # a question to the customer, a condition, the customer's own words restated
@@ -56,6 +56,9 @@ class RequiredSpec:
     applicability: Applicability
     element: str | None = None  # one of ELEMENTS
     when_not_in: tuple[str, ...] = ()  # CLAUSE_KINDS where a trigger is ignored
+    # in a conversation: the finding is dropped when the customer's last turn asks one of these
+    # (an information question: 有没有货? answered 暂时没有 declines nothing)
+    unless_answering: tuple[Sequence, ...] = ()
 
     def sequences(self) -> dict[str, tuple[Sequence, ...]]:
         # `any_of` is not in the automaton: phrases such as 请 and 您好 occur in nearly every
@@ -104,6 +107,7 @@ def parse(fields: Fields) -> RequiredSpec:
         applicability=Applicability(fields.choice("fix", [a.value for a in Applicability], "safe")),
         element=fields.choice("element", ELEMENTS, None) if fields.has("element") else None,
         when_not_in=_subset(fields, "when_not_in", CLAUSE_KINDS) if fields.has("when_not_in") else (),
+        unless_answering=_sequences(fields, "unless_answering"),
     )
 
 
@@ -138,10 +142,15 @@ def _has_any(spec: RequiredSpec, ctx: CheckContext, lo: int, hi: int) -> bool:
         region = ctx.nt.compact
     else:
         region = NOISE_RE.sub("", ctx.folded[lo:hi])
-    for seq in spec.any_of:
+    return occurs(spec.any_of, region)
+
+
+def occurs(sequences: tuple[Sequence, ...], compact: str) -> bool:
+    """Does one of `sequences` occur in `compact` (a folded text with noise removed)?"""
+    for seq in sequences:
         for first in seq.pieces[0]:
-            pos = region.find(first)
-            if pos != -1 and (len(seq.pieces) == 1 or _completes(seq, region, first, pos)):
+            pos = compact.find(first)
+            if pos != -1 and (len(seq.pieces) == 1 or _completes(seq, compact, first, pos)):
                 return True
     return False
 
