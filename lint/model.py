@@ -21,6 +21,17 @@ class Category(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    @property
+    def display_name(self) -> str:
+        """The Chinese name people read (reports, LanguageTool clients, rule references)."""
+        return CATEGORY_DISPLAY_NAMES[self.value]
+
+
+# the one place the categories' display names are declared (the web page has its own copy in
+# service/static/app.js, checked against this table by tests/unit/test_categories.py)
+CATEGORY_DISPLAY_NAMES = {"forbidden": "服务禁语", "tone": "语气", "jargon": "术语", "filler": "口头禅与方言",
+                          "honorific": "尊称", "courtesy": "文明用语"}
+
 
 _SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 _APPLICABILITY_RANK = {"display": 0, "unsafe": 1, "safe": 2}

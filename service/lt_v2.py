@@ -14,7 +14,7 @@ import pydantic_core
 from fastapi import APIRouter, HTTPException
 
 from lint.errors import TextTooLong
-from lint.model import Diagnostic, Severity
+from lint.model import CATEGORY_DISPLAY_NAMES, Diagnostic, Severity
 from lint.selection import Selection
 
 from .budget import fit_response, run_checks
@@ -28,8 +28,7 @@ LANGUAGES = [
     {"name": "Chinese (Taiwan)", "code": "zh", "longCode": "zh-TW"},
     {"name": "Chinese (Hong Kong)", "code": "zh", "longCode": "zh-HK"},
 ]
-CATEGORY_NAMES = {"forbidden": "服务禁语", "tone": "语气", "jargon": "术语", "filler": "口头禅与方言",
-                  "honorific": "尊称", "courtesy": "文明用语"}
+CATEGORY_NAMES = CATEGORY_DISPLAY_NAMES
 ISSUE_TYPES = {"forbidden": "style", "tone": "style", "jargon": "terminology", "filler": "style",
                "honorific": "style", "courtesy": "style"}
 CONTEXT_CHARS = 40  # characters of context on each side of a match

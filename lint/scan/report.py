@@ -50,17 +50,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..model import Category
+from ..model import CATEGORY_DISPLAY_NAMES, Category
 
 CATEGORY_ORDER = tuple(c.value for c in Category)
 CATEGORY_COLOURS = {
     "forbidden": "#c62828", "tone": "#e65100", "jargon": "#1565c0",
     "filler": "#6a1b9a", "honorific": "#00796b", "courtesy": "#2e7d32",
 }
-CATEGORY_NAMES = {
-    "forbidden": "服务禁语", "tone": "语气", "jargon": "术语",
-    "filler": "口头禅与方言", "honorific": "尊称", "courtesy": "文明用语",
-}
+CATEGORY_NAMES = CATEGORY_DISPLAY_NAMES
 UNKNOWN_COLOUR = "#616161"
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 TOTAL_LABELS = (
