@@ -4,6 +4,8 @@
     cslint rules list|show|test|doc|check   work with rule packs
     cslint eval FILE.jsonl            precision / recall / F1 per category
     cslint scan INPUT... --out DIR    QA batch scan of transcripts (lint/scan/)
+    cslint sample FINDINGS --out SHEET   sample findings per rule for judging (lint/judging.py)
+    cslint eval --judged SHEET FINDINGS  precision from the judged sample
 
 A thin wrapper over `Checker.check`; output formats live in `lint.render`. Exit status: 0 clean,
 1 findings at or above `--fail-on`, 2 usage, input or pack errors. A user error is always a
@@ -295,6 +297,10 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
 # --- cslint eval --------------------------------------------------------------------------------
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.judged:  # supervisors' verdicts on a sample of a scan's findings (lint/judging.py)
+        from .judging import cmd_eval_judged
+
+        return cmd_eval_judged(args)
     from .evaluate import evaluate
     from .render import eval_dict, eval_errors, eval_table
 
@@ -430,8 +436,15 @@ def build_parser() -> argparse.ArgumentParser:
     scan = _command(sub, "scan", cmd_scan, "QA batch scan of transcript files into reports", [packs])
     add_scan_arguments(scan)
 
+    from .judging import add_arguments as add_sample_arguments, cmd_sample
+
+    sample = _command(sub, "sample", cmd_sample, "draw findings of a scan, per rule, into a sheet for supervisors to judge")
+    add_sample_arguments(sample)
+
     evaluation = _command(sub, "eval", cmd_eval, "score the packs against a labelled .jsonl file", [packs])
-    evaluation.add_argument("file", metavar="FILE.jsonl")
+    evaluation.add_argument("file", metavar="FILE.jsonl", help="labelled replies; with --judged, the scan's findings.jsonl")
+    evaluation.add_argument("--judged", metavar="SHEET",
+                            help="a sheet from `cslint sample` with verdicts filled in: precision per rule and overall")
     evaluation.add_argument("--format", choices=("text", "json"), default="text")
     evaluation.add_argument("--show-errors", action="store_true", help="list misses and false positives per reply")
     evaluation.add_argument("--corpus", metavar="DIR",

@@ -7,8 +7,10 @@ the partition and the scan options, so any engine produces the same parts, and t
 """
 from __future__ import annotations
 
+import base64
 import csv
 import gzip
+import hashlib
 import io
 import json
 from collections import Counter, defaultdict
@@ -24,6 +26,7 @@ from .plan import Partition, read_partition
 
 CATEGORIES = tuple(c.value for c in Category)
 WORST_KEPT = 10  # worst conversations kept (with their turns) for the report
+CONTEXT_CHARS = 40  # a finding's context: characters of its turn kept on each side of the phrase
 CONVERSATION_COLUMNS = ("conversation", "source", "agents", "turns", "agent_turns", "findings", *CATEGORIES, "score", "date")
 
 
@@ -118,10 +121,13 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
         row = run[index]
         for diag in result.diagnostics:
             suggestion = diag.suggestions[0].text if diag.suggestions else None
+            turn = row.turn if row.turn is not None else index
             finding = {
-                "conversation": conversation, "turn": row.turn if row.turn is not None else index,
+                "id": finding_id(conversation, turn, diag.rule_id, diag.start, diag.end),
+                "conversation": conversation, "turn": turn,
                 "agent": row.agent, "position": position, "rule": diag.rule_id, "category": diag.category.value,
                 "severity": diag.severity.value, "start": diag.start, "end": diag.end, "phrase": diag.text,
+                "context": finding_context(text, diag.start, diag.end),
                 "suggestion": suggestion, "message": diag.message, "source": row.where,
             }
             gathered.findings.append(finding)
@@ -153,6 +159,24 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
                 stats["findings"] += 1
                 stats[finding["category"]] += 1
     gathered.consider_worst(conversation, score, run, findings_by_turn)
+
+
+def finding_id(conversation: object, turn: object, rule: str, start: int, end: int) -> str:
+    """A finding's stable id: 16 characters of the base32 SHA-1 of what places it.
+
+    Base32 (a-z, 2-7) rather than hex because the id travels through spreadsheets: a hex id can
+    be all digits or digits-E-digits (about 1 in 800), which Excel and WPS turn into a number
+    and lose; a base32 one practically never can (about 1 in 10^11). JSON keeps the conversation
+    id's type and the field boundaries unambiguous.
+    """
+    key = json.dumps([conversation, turn, rule, start, end], ensure_ascii=False)
+    return base64.b32encode(hashlib.sha1(key.encode("utf-8")).digest()).decode("ascii")[:16].lower()
+
+
+def finding_context(text: str, start: int, end: int) -> str:
+    """The turn's text from CONTEXT_CHARS before the phrase to CONTEXT_CHARS after it (the phrase
+    starts at min(start, CONTEXT_CHARS) in it)."""
+    return text[max(0, start - CONTEXT_CHARS):end + CONTEXT_CHARS]
 
 
 def _check_turn_by_turn(run: list[Row], checker: Checker, channel: str, gathered: "Gathered"):
