@@ -470,8 +470,7 @@ def allow_yaml(candidates: list[dict]) -> str:
                 entries.append(f"  # {dumps(phrase)}  # {note} (listed above)")
                 continue
             listed.add(phrase)
-            example = item["context"].replace("\n", " ")
-            entries.append(f"  - {dumps(phrase)}  # {note}; e.g. {example}")
+            entries.append(f"  - {dumps(phrase)}  # {note}; e.g. {_excerpt(item['context'])}")
         if group["without_phrase"]:
             entries.append(f"  # ({group['without_phrase']} wrong flag(s) of a missing element: no phrase, "
                            "allow cannot cancel them)")
@@ -482,6 +481,16 @@ def allow_yaml(candidates: list[dict]) -> str:
         lines.append("allow:")
         lines += entries
     return "\n".join(lines)
+
+
+def _excerpt(marked: str, around: int = 12) -> str:
+    """A marked context cut to `around` characters on each side of its 【phrase】, on one line."""
+    start, end = marked.find("【"), marked.rfind("】")
+    if start < 0 or end < 0:
+        return marked.replace("\n", " ")
+    left, right = max(0, start - around), end + 1 + around
+    text = ("…" if left else "") + marked[left:right] + ("…" if right < len(marked) else "")
+    return " ".join(text.split())
 
 
 def _interval(ci: list[float] | tuple[float, float] | None) -> str:
