@@ -4,6 +4,7 @@
     cslint rules list|show|test|doc|check   work with rule packs
     cslint eval FILE.jsonl            precision / recall / F1 per category
     cslint scan INPUT... --out DIR    QA batch scan of transcripts (lint/scan/)
+    cslint precision                  per-rule precision on the labelled sets (docs/precision.md)
     cslint sample FINDINGS --out SHEET   sample findings per rule for judging (lint/judging.py)
     cslint eval --judged SHEET FINDINGS  precision from the judged sample
 
@@ -430,6 +431,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = _command(sub, "serve", cmd_serve, "run the HTTP service (FastAPI under uvicorn)", [packs])
     add_serve_arguments(serve)
+
+    from .precision import add_arguments as add_precision_arguments, cmd_precision
+
+    precision = _command(sub, "precision", cmd_precision,
+                         "per-rule precision and recall on every labelled set (docs/precision.md)")
+    add_precision_arguments(precision)
 
     from .scan.command import add_arguments as add_scan_arguments, cmd_scan
 

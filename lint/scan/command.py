@@ -72,8 +72,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
               "if the inputs came from a Windows tool, try --encoding gb18030", file=sys.stderr)
         return 2
     resumed = "" if outcome.ran == outcome.partitions else f"（续跑：本次检查 {outcome.ran}/{outcome.partitions} 个分片）"
-    print(f"扫描完成{resumed}：{totals['conversations']:,} 个会话，{totals['turns']:,} 轮（坐席 {totals['agent_turns']:,} 轮），"
-          f"{totals['findings']:,} 个问题，{totals['errors']:,} 行无法读取；用时 {outcome.seconds:.1f} 秒。")
+    flagged = totals.get("flagged_agent_turns", 0)
+    share = f"{flagged / totals['agent_turns']:.1%}" if totals["agent_turns"] else "0%"
+    print(f"扫描完成{resumed}：{totals['conversations']:,} 个会话，{totals['turns']:,} 轮（坐席 {totals['agent_turns']:,} 轮，"
+          f"其中 {flagged:,} 轮有问题，占 {share}），{totals['findings']:,} 个问题，{totals['errors']:,} 行无法读取；"
+          f"用时 {outcome.seconds:.1f} 秒。")
+    by_rule = outcome.summary.get("by_rule", {})
+    if by_rule:
+        print("各规则问题数：" + "，".join(f"{rule} {entry['count']:,}" for rule, entry in by_rule.items()))
     print(f"输出：{Path(args.out) / 'report.html'}（另有 findings.jsonl、conversations.csv、agents.csv、errors.jsonl）")
     return 0
 

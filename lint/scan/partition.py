@@ -147,6 +147,7 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
     gathered.totals["conversations"] += 1
     gathered.totals["turns"] += len(run)
     gathered.totals["agent_turns"] += len(agent_turns)
+    gathered.totals["flagged_agent_turns"] += sum(1 for i in agent_turns if findings_by_turn.get(i))
     gathered.agent_chars += sum(len(run[i].text) for i in agent_turns)
     for agent in agents:
         stats = gathered.agents[agent]

@@ -12,7 +12,7 @@ The summary is a JSON-serialisable dict of this shape (a missing key is read as 
       "packs": [{"id": "default", "version": "1"}, ...],
       "channel": "chat",
       "totals": {"conversations": int, "turns": int, "agent_turns": int,
-                 "findings": int, "errors": int},
+                 "flagged_agent_turns": int, "findings": int, "errors": int},
       "by_category": {"forbidden": int, "tone": int, "jargon": int,
                       "filler": int, "honorific": int, "courtesy": int},
       "by_rule": {"rule-id": {"category": str, "count": int, "message": str}, ...},
@@ -62,7 +62,7 @@ UNKNOWN_COLOUR = "#616161"
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 TOTAL_LABELS = (
     ("conversations", "会话"), ("turns", "轮次"), ("agent_turns", "客服轮次"),
-    ("findings", "问题"), ("errors", "无法读取的行"),
+    ("flagged_agent_turns", "有问题的客服轮次"), ("findings", "问题"), ("errors", "无法读取的行"),
 )
 TOP_RULES_SHOWN = 15
 TOP_RULES_PER_DAY = 5

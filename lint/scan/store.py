@@ -189,7 +189,8 @@ def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], fo
         writer.writerows(agent_rows)
     summary = {
         **header,
-        "totals": {k: totals[k] for k in ("conversations", "turns", "agent_turns", "findings", "errors")},
+        "totals": {k: totals[k] for k in ("conversations", "turns", "agent_turns", "flagged_agent_turns", "findings",
+                                          "errors")},
         "agent_chars": chars,
         "by_category": {c: by_category[c] for c in CATEGORIES},
         "by_rule": {rule: {"count": n, **rules.get(rule, {"category": "", "message": ""})}

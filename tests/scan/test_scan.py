@@ -66,6 +66,8 @@ def test_findings_conversations_agents_and_positions(tmp_path):
     assert first["source"].endswith("t.jsonl:4") and first["conversation"] == "c000" and first["turn"] == 3
     # the first agent turn is the opening (it greets), the last the closing (it closes): no courtesy findings
     assert not [f for f in findings if f["category"] == "courtesy"]
+    flagged_turns = {(f["conversation"], f["turn"]) for f in findings}
+    assert outcome.summary["totals"]["flagged_agent_turns"] == len(flagged_turns) > 0
     rows = list(csv.DictReader(open(tmp_path / "out" / "conversations.csv", encoding="utf-8")))
     assert [r["conversation"] for r in rows] == [f"c{n:03d}" for n in range(12)]
     assert rows[0]["forbidden"] == "1" and float(rows[0]["score"]) < 100 and rows[1]["score"] == "100.0"
