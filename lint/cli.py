@@ -198,7 +198,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.fix and args.format == "text" and (args.input_format == "jsonl" or len(files) > 1):
         args.parser.error("--fix prints one fixed reply; for several use --format json or --format jsonl")
     checker = Checker.from_packs(args.pack, args.packs_dir, args.max_chars)
-    allow = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
+    allow = Applicability.DISPLAY if args.unsafe_fixes else Applicability.SAFE
     formatter_class = FixFormatter if args.fix and args.format == "text" else FORMATTERS[args.format]
     formatter = formatter_class(sys.stdout, allow)
     floor = Severity(args.fail_on).rank
@@ -400,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="apply safe rewrites (text format: print the fixed reply); "
                             "the exit status then reflects what the fixes leave")
     check.add_argument("--unsafe-fixes", action="store_true",
-                       help="apply unsafe rewrites too (in --fix output and in the 'fixed' field)")
+                       help="apply proposals too (rewrites that may change the meaning), in --fix output and the fixed field")
     check.add_argument("--fail-on", choices=[s.value for s in Severity], default="info",
                        help="exit 1 on a finding at or above this severity (default: info)")
     check.add_argument("--max-chars", type=_positive, default=DEFAULT_MAX_CHARS, metavar="N",

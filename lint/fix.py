@@ -1,30 +1,53 @@
-"""Apply rewrites: sort, skip overlaps, apply right to left so offsets stay valid (ruff's apply_fixes)."""
+"""Apply rewrites: sort, skip overlaps, apply right to left so offsets stay valid (ruff's apply_fixes).
+
+The overlaps are resolved here, once, for every surface: the CLI's --fix, the page's 全部修正,
+the service's `fixed`, and the order LanguageTool clients see the replacements in.
+"""
 from __future__ import annotations
 
 from typing import Iterable
 
 from .model import Applicability, Diagnostic
 
+SENTENCE_LIKE = 6  # a replacement this long is a sentence of its own, not a word swap
+Edit = tuple[int, int, str]  # start, end (code points into the original text), replacement
 
-def apply_fixes(text: str, diagnostics: Iterable[Diagnostic], allow: Applicability = Applicability.SAFE) -> str:
-    """`text` with the first suggestion of every diagnostic at or above `allow` applied.
 
-    A fix that overlaps one already chosen is skipped (the left-most, then longest, wins); two
-    insertions at the same point are both applied, in diagnostic order.
-    """
-    chosen: list[tuple[int, int, str]] = []
+def resolve_edits(text: str, diagnostics: Iterable[Diagnostic],
+                  allow: Applicability = Applicability.SAFE) -> list[Edit]:
+    """The edits of the first suggestion of every diagnostic at or above `allow`, sorted and
+    without overlaps (the left-most, then the longest, wins; an insertion goes before a
+    replacement that starts at the same point, and two insertions at one point are both kept, in
+    diagnostic order). A rewrite already made once (two clauses turned into the same sentence)
+    is not made again: the second clause is left for the agent."""
+    candidates = [d for d in diagnostics if d.suggestions and d.suggestions[0].applicability.rank >= allow.rank]
+    chosen: list[Edit] = []
+    written: set[str] = set()
     last_end = -1
-    candidates = [
-        d for d in diagnostics if d.suggestions and d.suggestions[0].applicability.rank >= allow.rank
-    ]
-    if not candidates:  # the usual case: display-only suggestions
-        return text
-    for diag in sorted(candidates, key=lambda d: (d.start, -(d.end - d.start))):
-        if diag.start < last_end:
+    for diag in sorted(candidates, key=lambda d: (d.suggestions[0].span(d)[0], _length(d) > 0, -_length(d))):
+        start, end = diag.suggestions[0].span(diag)
+        replacement = diag.suggestions[0].text
+        if start < last_end or (len(replacement) >= SENTENCE_LIKE and replacement in written):
             continue
-        chosen.append((diag.start, diag.end, diag.suggestions[0].text))
-        last_end = max(last_end, diag.end)
+        chosen.append((start, end, replacement))
+        written.add(replacement)
+        last_end = max(last_end, end)
+    return chosen
+
+
+def _length(diag: Diagnostic) -> int:
+    start, end = diag.suggestions[0].span(diag)
+    return end - start
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
     out = text
-    for start, end, replacement in reversed(chosen):
+    for start, end, replacement in reversed(edits):
         out = out[:start] + replacement + out[end:]
     return out
+
+
+def apply_fixes(text: str, diagnostics: Iterable[Diagnostic], allow: Applicability = Applicability.SAFE) -> str:
+    """`text` with the first suggestion of every diagnostic at or above `allow` applied."""
+    edits = resolve_edits(text, diagnostics, allow)
+    return apply_edits(text, edits) if edits else text

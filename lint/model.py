@@ -88,10 +88,23 @@ class SourcePos:
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A replacement for the diagnostic's span (an insertion when start == end)."""
+    """An edit: `text` replaces [start, end) of the original text (an insertion when start ==
+    end). Without a span of its own it replaces the diagnostic's span; a clause-level rewrite
+    has the clause's span."""
 
     text: str
     applicability: Applicability
+    start: int | None = None
+    end: int | None = None
+
+    def span(self, diag: "Diagnostic") -> tuple[int, int]:
+        return (diag.start, diag.end) if self.start is None else (self.start, self.end)  # type: ignore[return-value]
+
+    @property
+    def kind(self) -> str:
+        """`fix` (the meaning is kept: --fix, 全部修正 and LanguageTool's correct() apply it) or
+        `proposal` (the meaning may change: applied only when asked for, one by one)."""
+        return "fix" if self.applicability is Applicability.SAFE else "proposal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +135,12 @@ class Diagnostic:
             "message": self.message,
             "suggestions": [s.text for s in self.suggestions],
             "safe": self.safe,
+            "edits": [self.edit_dict(s) for s in self.suggestions],
         }
+
+    def edit_dict(self, suggestion: Suggestion) -> dict[str, Any]:
+        start, end = suggestion.span(self)
+        return {"start": start, "end": end, "text": suggestion.text, "kind": suggestion.kind}
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,8 @@ SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 CATEGORY_ORDER = tuple(c.value for c in Category)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _FIX_NOTE = {
-    Applicability.SAFE: "（可用 --fix 自动修复）",
-    Applicability.UNSAFE: "（需确认，--fix --unsafe-fixes 可修复）",
-    Applicability.DISPLAY: "（仅供参考）",
+    "fix": "（修正，可用 --fix 自动应用）",
+    "proposal": "（改写建议，意思可能改变，确认后用 --fix --unsafe-fixes 应用）",
 }
 
 
@@ -154,11 +153,23 @@ def caret(text: str, start: int, end: int) -> tuple[str, str]:
 
 # --- text format --------------------------------------------------------------------------------
 
-def suggestion_line(diag: Diagnostic) -> str | None:
+def suggestion_line(diag: Diagnostic, text: str = "") -> str | None:
+    """`修正: 您的` for a fix; for a proposal, the span it rewrites and the text it becomes."""
     if not diag.suggestions:
         return None
-    shown = " / ".join(escape(s.text) if s.text else "（删除）" for s in diag.suggestions)
-    return f"建议: {shown}{_FIX_NOTE[diag.suggestions[0].applicability]}"
+    first = diag.suggestions[0]
+    if first.kind == "fix":
+        shown = " / ".join(escape(s.text) if s.text else "（删除）" for s in diag.suggestions)
+        return f"修正: {shown}{_FIX_NOTE['fix']}"
+    start, end = first.span(diag)
+    old = text[start:end] if text else diag.text
+    if not first.text:
+        shown = f"删除“{escape(old)}”"
+    elif not old:
+        shown = f"插入“{escape(first.text)}”"
+    else:
+        shown = f"“{escape(old)}” → “{escape(first.text)}”"
+    return f"改写: {shown}{_FIX_NOTE['proposal']}"
 
 
 def text_block(name: str, text: str, diag: Diagnostic) -> str:
@@ -170,7 +181,7 @@ def text_block(name: str, text: str, diag: Diagnostic) -> str:
         f"    {source}",
         f"    {marks}",
     ]
-    advice = suggestion_line(diag)
+    advice = suggestion_line(diag, text)
     if advice:
         lines.append(f"  {advice}")
     return "\n".join(lines)

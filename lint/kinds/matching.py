@@ -17,6 +17,7 @@ from ..fields import Fields, node_line
 from ..matcher import Hit
 from ..model import Applicability, Category, Diagnostic, Rule, Suggestion
 from ..spans import Spans, longest_non_overlapping
+from ..edits import tidy
 from ..normalize import fold_term
 from ..sequence import DEFAULT_MAX_GAP, Sequence, SequenceSyntaxError, parse_sequence
 
@@ -26,8 +27,12 @@ APPLICABILITY_CHOICES = tuple(a.value for a in Applicability)
 
 COMMON_KEYS = (
     "exceptions", "at", "boundary", "ignore_in_quotes", "unless_explained", "suggestions",
-    "fix", "max_gap", "unless_reply_has",
+    "fix", "max_gap", "unless_reply_has", "rewrite",
 )
+# what a suggestion replaces: the matched phrase, or the whole clause it sits in (a rewrite that is
+# a sentence of its own); in a clause rewrite {before} and {after} stand for the clause's words
+# before and after the phrase
+REWRITE_CHOICES = ("phrase", "clause")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,7 @@ class MatchSpec:
     ignore_in_quotes: bool
     unless_explained: bool
     unless_reply_has: tuple[str, ...] = ()  # folded phrases: any of them in the reply cancels every hit
+    rewrite: str = "phrase"  # REWRITE_CHOICES
 
     def sequences(self) -> dict[str, tuple[Sequence, ...]]:
         return {"term": self.terms, "exception": self.exceptions}
@@ -89,7 +95,7 @@ def parse_terms(fields: Fields, key: str, allow_gaps: bool, max_gap: int):
 
 
 def parse_match_spec(fields: Fields, *, allow_gaps: bool, boundary_default: str, fix_default: str,
-                     max_gap_default: int = DEFAULT_MAX_GAP) -> MatchSpec:
+                     max_gap_default: int = DEFAULT_MAX_GAP, rewrite_default: str = "phrase") -> MatchSpec:
     max_gap = fields.integer("max_gap", max_gap_default, 1, 50)
     terms, term_suggestions = parse_terms(fields, "terms", allow_gaps, max_gap)
     # exceptions describe context, which may be wider than a compound's gap
@@ -111,6 +117,7 @@ def parse_match_spec(fields: Fields, *, allow_gaps: bool, boundary_default: str,
         ignore_in_quotes=fields.boolean("ignore_in_quotes", True),
         unless_explained=fields.boolean("unless_explained", False),
         unless_reply_has=tuple(fold_term(p) for p in fields.string_list("unless_reply_has", ())),
+        rewrite=fields.choice("rewrite", REWRITE_CHOICES, rewrite_default),
     )
 
 
@@ -123,11 +130,13 @@ class MatchKind:
     boundary_default: str
     fix_default: str
     max_gap_default: int = DEFAULT_MAX_GAP
+    rewrite_default: str = "phrase"
     keys: tuple[str, ...] = ("terms",) + COMMON_KEYS
 
     def parse(self, fields: Fields, category: Category) -> MatchSpec:
         return parse_match_spec(fields, allow_gaps=self.allow_gaps, boundary_default=self.boundary_default,
-                                fix_default=self.fix_default, max_gap_default=self.max_gap_default)
+                                fix_default=self.fix_default, max_gap_default=self.max_gap_default,
+                                rewrite_default=self.rewrite_default)
 
     def check(self, rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnostic]:
         return check_match(rule, index, ctx)
@@ -168,9 +177,21 @@ def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnosti
             start=start,
             end=end,
             text=ctx.text[start:end],
-            message=rule.message,
-            suggestions=tuple(Suggestion(ctx.in_script(s), spec.applicability) for s in suggestions),
+            message=ctx.in_script(rule.message),
+            suggestions=tuple(_suggestion(spec, ctx, start, end, s) for s in suggestions),
         )
+
+
+def _suggestion(spec: MatchSpec, ctx: CheckContext, start: int, end: int, rewrite: str) -> Suggestion:
+    """The rewrite as an edit of the reply: of the phrase, or of the clause around it."""
+    text = ctx.text
+    if spec.rewrite == "clause":
+        clause_start, clause_end = ctx.clause_bounds(start)
+        clause_end = max(clause_end, end)
+        rewrite = rewrite.replace("{before}", text[clause_start:start]).replace("{after}", text[end:clause_end])
+        start, end = clause_start, clause_end
+    start, end, replacement = tidy(text, start, end, ctx.in_script(rewrite))
+    return Suggestion(replacement, spec.applicability, start, end)
 
 
 def _survives(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Spans | None, ctx: CheckContext) -> bool:

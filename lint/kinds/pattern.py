@@ -2,10 +2,11 @@
 
 Each term is a sequence such as `难道 … 吗|不成` (see lint.sequence); `max_gap` bounds every
 gap, and a gap never crosses clause punctuation. Same fields as phrase rules, but `boundary`
-defaults to none and `fix` to display (a tone rewrite is advice, not an edit).
+defaults to none, `fix` to display (a tone rewrite is a proposal: the meaning may change) and
+`rewrite` to clause (the rewrite replaces the clause the pattern sits in).
 """
 from __future__ import annotations
 
 from .matching import MatchKind
 
-KIND = MatchKind("pattern", allow_gaps=True, boundary_default="none", fix_default="display")
+KIND = MatchKind("pattern", allow_gaps=True, boundary_default="none", fix_default="display", rewrite_default="clause")

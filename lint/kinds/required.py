@@ -20,11 +20,12 @@ from ..matcher import STOPS
 from ..model import CHANNELS, POSITIONS, Applicability, Category, Diagnostic, Rule, Suggestion
 from ..normalize import NOISE_RE, is_word_char
 from ..sequence import Sequence, SequenceSyntaxError, complete, parse_sequence
+from ..edits import tidy
 from ..spans import Spans
 
 KEYS = (
     "any_of", "channels", "positions", "region", "lines", "when", "when_exceptions", "scope",
-    "insert", "suggestions", "fix", "element", "when_not_in", "unless_answering",
+    "insert", "suggestions", "fix", "element", "when_not_in", "unless_answering", "insert_after",
 )
 # clauses where a trigger does not count (how a QA supervisor judges a refusal or a request):
 # a question to the customer, a condition, the customer's own words restated
@@ -36,7 +37,8 @@ QUESTION_ENDS = ("吗", "么", "嘛")
 ELEMENTS = ("greeting", "closing", "salutation", "signoff", "apology", "please")
 REGIONS = ("anywhere", "first_line", "last_lines")
 SCOPES = ("reply", "sentence")
-INSERTS = ("start", "end", "clause", "before_signature")
+INSERTS = ("start", "end", "clause", "trigger", "before_signature")
+BRACKET_CODE_MAX = 8  # a trailing [微笑]-style emoji code is at most this long
 FIRST_LINE_MAX = 40  # characters searched for a salutation when the first line is long
 SIGNATURE_MAX = 24  # a last line this short, with no sentence punctuation, is a signature
 
@@ -59,6 +61,8 @@ class RequiredSpec:
     # in a conversation: the finding is dropped when the customer's last turn asks one of these
     # (an information question: 有没有货? answered 暂时没有 declines nothing)
     unless_answering: tuple[Sequence, ...] = ()
+    # insert: start goes after one of these forms of address opening the reply (亲，|尊敬的客户，)
+    insert_after: tuple[str, ...] = ()
 
     def sequences(self) -> dict[str, tuple[Sequence, ...]]:
         # `any_of` is not in the automaton: phrases such as 请 and 您好 occur in nearly every
@@ -108,6 +112,7 @@ def parse(fields: Fields) -> RequiredSpec:
         element=fields.choice("element", ELEMENTS, None) if fields.has("element") else None,
         when_not_in=_subset(fields, "when_not_in", CLAUSE_KINDS) if fields.has("when_not_in") else (),
         unless_answering=_sequences(fields, "unless_answering"),
+        insert_after=tuple(fields.string_list("insert_after", ())),
     )
 
 
@@ -227,10 +232,12 @@ def _missing(rule: Rule, spec: RequiredSpec, ctx: CheckContext, trigger: tuple[i
     insert = spec.insert
     if insert == "clause" and trigger is not None:
         pos = ctx.clause_start_before(trigger[0])
-    elif insert == "start" or (insert == "clause" and trigger is None):
-        pos = len(text) - len(text.lstrip())
+    elif insert == "trigger" and trigger is not None:
+        pos = trigger[0]
+    elif insert in ("start", "clause", "trigger"):
+        pos = _after_address(spec, ctx)
     else:
-        pos = len(text.rstrip())
+        pos = _before_decoration(text)
         prefix = ""
         if insert == "before_signature":
             starts = _line_starts(text)
@@ -250,9 +257,46 @@ def _missing(rule: Rule, spec: RequiredSpec, ctx: CheckContext, trigger: tuple[i
         start=pos,
         end=pos,
         text="",
-        message=rule.message,
-        suggestions=tuple(Suggestion(s, spec.applicability) for s in [suggestion, *alternatives]),
+        message=ctx.in_script(rule.message),
+        suggestions=tuple(_insertion(text, pos, s, spec.applicability) for s in [suggestion, *alternatives]),
     )
+
+
+def _insertion(text: str, pos: int, suggestion: str, applicability: Applicability) -> Suggestion:
+    start, end, replacement = tidy(text, pos, pos, suggestion)
+    return Suggestion(replacement, applicability, start, end)
+
+
+def _after_address(spec: RequiredSpec, ctx: CheckContext) -> int:
+    """Where a greeting goes: the start of the reply, after a form of address that opens it
+    (亲，在的 → 亲，您好，在的) and the punctuation after that."""
+    text, folded = ctx.text, ctx.folded
+    pos = len(text) - len(text.lstrip())
+    for address in spec.insert_after:
+        if folded.startswith(address, pos):
+            end = pos + len(address)
+            while end < len(text) and (text[end] in "，,！!~～ 　" or text[end].isspace()):
+                end += 1
+            if end > pos + len(address):  # only a form of address set off by punctuation
+                return end
+    return pos
+
+
+def _before_decoration(text: str) -> int:
+    """Where a closing goes: the end of the reply, before trailing emoji, emoticons (~ ^^) and
+    [微笑]-style emoji codes."""
+    pos = len(text.rstrip())
+    while pos > 0:
+        ch = text[pos - 1]
+        if ch == "]" and "[" in text[max(0, pos - BRACKET_CODE_MAX):pos]:
+            pos = text.rindex("[", max(0, pos - BRACKET_CODE_MAX), pos)
+        elif not is_word_char(ch) and ch not in "。！？!?.…）)」”\"" and not ch.isspace():
+            pos -= 1
+        elif ch.isspace():
+            pos -= 1
+        else:
+            break
+    return pos
 
 
 class RequiredKind:

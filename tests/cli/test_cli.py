@@ -63,11 +63,11 @@ def test_text_format_points_at_the_phrase_on_traditional_and_emoji_lines():
     ignorance = block_for(run.out, f"{path}:2:4: error [forbidden/declares-ignorance] ")
     assert ignorance[1] == "    這個我不知道，請稍等"
     assert ignorance[2] == "    " + " " * 6 + "^" * 6  # 這個我 = 6 columns; 不知道 = 6 columns
-    assert ignorance[3].startswith("  建议: ")
+    assert ignorance[3].startswith("  改写: “這個我不知道” → ")
     greeting = block_for(run.out, f"{path}:3:4: warning [honorific/ni-instead-of-nin] ")
     assert greeting[1] == "    😀😀 你好！稍等哦😂"
     assert greeting[2] == "    " + " " * 5 + "^" * 4  # two wide emoji + a space; 你好 = 4 columns
-    assert greeting[3].startswith("  建议: 您好")
+    assert greeting[3].startswith("  修正: 您好")
     assert run.out.rstrip().endswith("2 个问题 (error 1, warning 1)，其中 1 个可用 --fix 自动修复")
 
 
