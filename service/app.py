@@ -150,8 +150,12 @@ def start_engines(settings: Settings) -> Engines:
 
 
 def diagnostic_json(diag: Diagnostic, to16) -> dict:
-    """A diagnostic on the wire: the CLI's JSON fields plus UTF-16 offsets (DiagnosticOut)."""
-    return {**diag.to_dict(), "utf16_start": to16(diag.start), "utf16_end": to16(diag.end)}
+    """A diagnostic on the wire: the CLI's JSON fields plus UTF-16 offsets (DiagnosticOut), for
+    the phrase and for each edit."""
+    data = diag.to_dict()
+    for edit in data["edits"]:
+        edit["utf16_start"], edit["utf16_end"] = to16(edit["start"]), to16(edit["end"])
+    return {**data, "utf16_start": to16(diag.start), "utf16_end": to16(diag.end)}
 
 
 def json_response(content: dict) -> Response:
@@ -435,6 +439,7 @@ async def check(call: Call) -> bytes:
         return pydantic_core.to_json({"diagnostics": diagnostics[:shown],
                                       "truncated": shown < len(result.diagnostics),
                                       "fixed": result.fixed if body.fix else None,
+                                      "script": result.script,
                                       "pack": {"id": ref.id, "version": ref.version}})
 
     return fit_response(render, len(diagnostics))[0]

@@ -58,6 +58,16 @@ class ConversationRequest(BaseModel):
     pack: str | None = None
 
 
+class EditOut(BaseModel):
+    start: int = Field(description="code-point offset of the span the edit replaces")
+    end: int
+    utf16_start: int
+    utf16_end: int
+    text: str = Field(description="the replacement ('' deletes; start == end inserts)")
+    kind: Literal["fix", "proposal"] = Field(description="fix: the meaning is kept (applied by 全部修正 and `fixed`); "
+                                                         "proposal: the meaning may change (apply only on request)")
+
+
 class DiagnosticOut(BaseModel):
     rule_id: str
     category: CategoryName
@@ -70,6 +80,7 @@ class DiagnosticOut(BaseModel):
     message: str
     suggestions: list[str]
     safe: bool
+    edits: list[EditOut] = Field(description="each suggestion as an edit of the text, in the same order")
 
 
 class PackRef(BaseModel):
@@ -80,6 +91,8 @@ class PackRef(BaseModel):
 class CheckResponse(BaseModel):
     diagnostics: list[DiagnosticOut]
     truncated: bool = Field(default=False, description="more diagnostics were found than one response carries")
+    script: Literal["simplified", "traditional-tw", "traditional-hk"] = Field(
+        default="simplified", description="the script of the text: messages and suggestions follow it")
     fixed: str | None
     pack: PackRef
 
