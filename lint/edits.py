@@ -49,18 +49,17 @@ def _already_follows(text: str, end: int, replacement: str) -> bool:
     """Whether the words of `replacement` stand right after `end` (past punctuation and spaces),
     also with 你 for 您 (喂，你好 → the 你好 is fixed on its own)."""
     words = replacement.strip(PUNCTUATION + SPACES)
-    if not words:
+    if len(words) < 2:  # a single character repeats innocently (谢 + 谢谢)
         return False
     rest = text[end:].lstrip(PUNCTUATION + SPACES)
     return rest.startswith(words) or rest.startswith(words.replace("您", "你"))
 
 
 def _deletion(text: str, start: int, end: int) -> tuple[int, int, str]:
-    at_clause_start = start == 0 or text[start - 1] in PUNCTUATION + SPACES + "\n"
-    if at_clause_start:
+    if start == 0 or text[start - 1] in PUNCTUATION + SPACES + "\n":  # at a clause start
         while end < len(text) and text[end] in PUNCTUATION + SPACES:
             end += 1
-    elif end == len(text.rstrip()):
+    if end >= len(text.rstrip()):  # the reply's last words: the punctuation before them goes too
         while start > 0 and text[start - 1] in PUNCTUATION + SPACES:
             start -= 1
     return start, end, ""

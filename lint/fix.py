@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .edits import tidy
 from .model import Applicability, Diagnostic
 
 SENTENCE_LIKE = 6  # a replacement this long is a sentence of its own, not a word swap
@@ -15,21 +16,28 @@ Edit = tuple[int, int, str]  # start, end (code points into the original text), 
 
 def resolve_edits(text: str, diagnostics: Iterable[Diagnostic],
                   allow: Applicability = Applicability.SAFE) -> list[Edit]:
+    return [edit for _, edit in resolve(text, diagnostics, allow)]
+
+
+def resolve(text: str, diagnostics: Iterable[Diagnostic],
+            allow: Applicability = Applicability.SAFE) -> list[tuple[Diagnostic, Edit]]:
     """The edits of the first suggestion of every diagnostic at or above `allow`, sorted and
     without overlaps (the left-most, then the longest, wins; an insertion goes before a
     replacement that starts at the same point, and two insertions at one point are both kept, in
     diagnostic order). A rewrite already made once (two clauses turned into the same sentence)
-    is not made again: the second clause is left for the agent."""
+    is not written twice: the second clause is deleted instead."""
     candidates = [d for d in diagnostics if d.suggestions and d.suggestions[0].applicability.rank >= allow.rank]
-    chosen: list[Edit] = []
+    chosen: list[tuple[Diagnostic, Edit]] = []
     written: set[str] = set()
     last_end = -1
     for diag in sorted(candidates, key=lambda d: (d.suggestions[0].span(d)[0], _length(d) > 0, -_length(d))):
         start, end = diag.suggestions[0].span(diag)
         replacement = diag.suggestions[0].text
-        if start < last_end or (len(replacement) >= SENTENCE_LIKE and replacement in written):
+        if start < last_end:
             continue
-        chosen.append((start, end, replacement))
+        if len(replacement) >= SENTENCE_LIKE and replacement in written:
+            start, end, replacement = tidy(text, start, end, "")
+        chosen.append((diag, (start, end, replacement)))
         written.add(replacement)
         last_end = max(last_end, end)
     return chosen

@@ -14,7 +14,8 @@ import pydantic_core
 from fastapi import APIRouter, HTTPException
 
 from lint.errors import TextTooLong
-from lint.model import CATEGORY_DISPLAY_NAMES, Diagnostic, Severity
+from lint.fix import Edit, resolve
+from lint.model import CATEGORY_DISPLAY_NAMES, Applicability, Diagnostic, Severity
 from lint.selection import Selection
 
 from .budget import fit_response, run_checks
@@ -96,17 +97,64 @@ def _text_from_data(data: str) -> tuple[str, list[int], str]:
     return "".join(text), where, document
 
 
-def _match(diag: Diagnostic, text: str, to_doc: list[int] | None, doc16, sentence_of) -> dict:
-    start, end = diag.start, diag.end
+def _issue_type(diag: Diagnostic) -> str:
+    """LanguageTool clients colour by issueType: errors as grammar, jargon as terminology, the
+    rest (warnings and hints) as style."""
+    if diag.severity is Severity.ERROR:
+        return "grammar"
+    return ISSUE_TYPES[diag.category.value]
+
+
+def _visible(text: str, start: int, end: int, replacement: str) -> tuple[int, int, str]:
+    """An insertion as LanguageTool clients expect a match: a span of at least one character,
+    its replacement rewriting that character too."""
+    if start < end or not text:
+        return start, end, replacement
+    if start < len(text):
+        return start, start + 1, replacement + text[start]
+    return start - 1, start, text[start - 1] + replacement
+
+
+def _replacements(resolved: list[tuple[Diagnostic, Edit]]) -> dict[int, Edit]:
+    """Diagnostic id -> its edit, as LanguageTool matches carry them: an insertion right before
+    another edit joins that edit (two matches must never overlap, or correct() drops one)."""
+    replacing_at = {edit[0]: diag for diag, edit in resolved if edit[0] < edit[1]}
+    chosen: dict[int, Edit] = {}
+    prefixes: dict[int, str] = {}
+    for diag, (start, end, text) in resolved:
+        if start == end and start in replacing_at:
+            key = id(replacing_at[start])
+            prefixes[key] = prefixes.get(key, "") + text
+            continue
+        chosen[id(diag)] = (start, end, text)
+    for key, prefix in prefixes.items():
+        start, end, text = chosen[key]
+        chosen[key] = (start, end, prefix + text)
+    return chosen
+
+
+def _match(diag: Diagnostic, edit: Edit | None, text: str, to_doc: list[int] | None, doc16, sentence_of) -> dict:
+    """One match. With `edit` (chosen by the engine, no overlap with another) the match spans the
+    edit and its one replacement is safe to apply verbatim: correct() gives the engine's text.
+    Without it, the match spans the phrase and the rewrite is told in the message."""
+    if edit is not None:
+        start, end, replacement = _visible(text, *edit)
+        replacements = [{"value": replacement}]
+        message = diag.message
+    else:
+        start, end, _ = _visible(text, diag.start, diag.end, "")
+        replacements = []
+        advice = diag.suggestions[0].text if diag.suggestions else ""
+        message = f"{diag.message}（建议：{advice}）" if advice else diag.message
     doc_start = to_doc[start] if to_doc else start
     doc_end = (to_doc[end - 1] + 1 if end > start else to_doc[start]) if to_doc else end
     c0 = max(0, start - CONTEXT_CHARS)
     c1 = min(len(text), end + CONTEXT_CHARS)
     context16 = utf16_offsets(text[c0:c1])
     return {
-        "message": diag.message,
+        "message": message,
         "shortMessage": CATEGORY_NAMES[diag.category.value],
-        "replacements": [{"value": s.text} for s in diag.suggestions],
+        "replacements": replacements,
         "offset": doc16(doc_start),
         "length": doc16(doc_end) - doc16(doc_start),
         "context": {"text": text[c0:c1], "offset": context16(start - c0),
@@ -116,7 +164,7 @@ def _match(diag: Diagnostic, text: str, to_doc: list[int] | None, doc16, sentenc
         "rule": {
             "id": diag.rule_id,
             "description": diag.message,
-            "issueType": ISSUE_TYPES[diag.category.value],
+            "issueType": _issue_type(diag),
             "category": {"id": diag.category.value, "name": CATEGORY_NAMES[diag.category.value]},
         },
         "ignoreForIncompleteSentence": False,
@@ -170,14 +218,17 @@ async def lt_check(call: Call) -> bytes:
         result = await run_checks(len(text), check)
     except TextTooLong as exc:  # the only input error possible here
         raise HTTPException(413, str(exc)) from None
-    diagnostics = [d for d in result.diagnostics if d.start < d.end]  # LT clients expect spans
+    diagnostics = list(result.diagnostics)
     if (_one(params, "level") or "default") == "default":
         diagnostics = [d for d in diagnostics if d.severity is not Severity.INFO]
     report_check(call.scope, text, diagnostics)
     doc16 = utf16_offsets(document)
     sentence_of = _sentences(text)
     code = {"zh-tw": "zh-TW", "zh-hk": "zh-HK"}.get(language.lower(), "zh-CN")
-    matches = [_match(d, text, to_doc, doc16, sentence_of) for d in diagnostics[:limit]]
+    # the engine's one resolution of overlapping rewrites (fixes and proposals): what correct() applies
+    chosen = _replacements(resolve(text, diagnostics, Applicability.DISPLAY))
+    matches = [_match(d, chosen.get(id(d)), text, to_doc, doc16, sentence_of) for d in diagnostics[:limit]]
+    matches.sort(key=lambda m: m["offset"])
 
     def render(shown: int) -> bytes:
         return pydantic_core.to_json({

@@ -18,7 +18,7 @@ from ..matcher import Hit
 from ..model import Applicability, Category, Diagnostic, Rule, Suggestion
 from ..spans import Spans, longest_non_overlapping
 from ..edits import tidy
-from ..normalize import fold_term
+from ..normalize import fold_term, is_word_char
 from ..sequence import DEFAULT_MAX_GAP, Sequence, SequenceSyntaxError, parse_sequence
 
 AT_CHOICES = ("anywhere", "clause_start", "clause_end", "whole_clause")
@@ -187,6 +187,11 @@ def _suggestion(spec: MatchSpec, ctx: CheckContext, start: int, end: int, rewrit
     text = ctx.text
     if spec.rewrite == "clause":
         clause_start, clause_end = ctx.clause_bounds(start)
+        # the clause's words only: emoji, spaces and symbols around them stay where they are
+        while clause_start < start and not is_word_char(text[clause_start]):
+            clause_start += 1
+        while clause_end > end and not is_word_char(text[clause_end - 1]):
+            clause_end -= 1
         clause_end = max(clause_end, end)
         rewrite = rewrite.replace("{before}", text[clause_start:start]).replace("{after}", text[end:clause_end])
         start, end = clause_start, clause_end

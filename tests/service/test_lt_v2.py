@@ -20,10 +20,11 @@ def test_check_form_encoded_with_utf16_offsets(client):
     assert body["software"]["name"] == "cslint" and body["language"]["code"] == "zh-CN"
     (match,) = [m for m in body["matches"] if m["rule"]["id"] == "declares-ignorance"]
     utf16 = TEXT.encode("utf-16-le")
-    assert utf16[2 * match["offset"]:2 * (match["offset"] + match["length"])].decode("utf-16-le") == "不知道"
+    # the proposal rewrites the clause, so the match spans it
+    assert utf16[2 * match["offset"]:2 * (match["offset"] + match["length"])].decode("utf-16-le") == "这个我不知道"
     assert match["rule"]["category"] == {"id": "forbidden", "name": "服务禁语"}
     ctx = match["context"]
-    assert ctx["text"].encode("utf-16-le")[2 * ctx["offset"]:2 * (ctx["offset"] + ctx["length"])].decode("utf-16-le") == "不知道"
+    assert ctx["text"].encode("utf-16-le")[2 * ctx["offset"]:2 * (ctx["offset"] + ctx["length"])].decode("utf-16-le") == "这个我不知道"
     assert match["replacements"][0]["value"] and match["sentence"]
 
 
@@ -41,7 +42,7 @@ def test_data_markup_keeps_document_offsets(client):
     body = client.post("/v2/check", data={"data": json.dumps(data), "language": "zh-CN"}).json()
     (match,) = [m for m in body["matches"] if m["rule"]["id"] == "declares-ignorance"]
     document = "<p>这个我不知道</p>"
-    assert document[match["offset"]:match["offset"] + match["length"]] == "不知道"
+    assert document[match["offset"]:match["offset"] + match["length"]] == "这个我不知道"
 
 
 @pytest.mark.parametrize("data,reason", [
@@ -72,12 +73,13 @@ def test_language_tool_python_client(server):
         matches = tool.check("你好，這個我不知道")
         assert {"ni-instead-of-nin", "declares-ignorance"} <= {m.rule_id for m in matches}
         (ignorance,) = [m for m in matches if m.rule_id == "declares-ignorance"]
-        assert (ignorance.offset, ignorance.error_length) == (6, 3)
-        assert tool.correct("你好，订单已发货").startswith("您好")
+        # a proposal that rewrites the clause spans the clause, so correct() applies it cleanly
+        assert (ignorance.offset, ignorance.error_length) == (3, 6)
+        assert tool.correct("你好，订单已发货") == "您好，订单已发货"
         text = "👍🏽這個我不知道"
         emoji = [m for m in tool.check(text) if m.rule_id == "declares-ignorance"]
         # we send UTF-16 offsets (the emoji are 4 units); the client turns them into code points
-        assert emoji and text[emoji[0].offset:emoji[0].offset + emoji[0].error_length] == "不知道"
+        assert emoji and text[emoji[0].offset:emoji[0].offset + emoji[0].error_length] == "這個我不知道"
     finally:
         tool.close()
 
@@ -86,5 +88,31 @@ def test_pylanguagetool_client(server):
     result = pylanguagetool.api.check("這不歸我管，你找別人吧", api_url=server.url + "/v2/", lang="zh-CN")
     rules = {m["rule"]["id"] for m in result["matches"]}
     assert {"refuses-ownership", "ni-instead-of-nin"} <= rules
-    (own,) = [m for m in result["matches"] if m["rule"]["id"] == "refuses-ownership" and m["offset"] == 1]
+    (own,) = [m for m in result["matches"] if m["rule"]["id"] == "refuses-ownership" and m["offset"] == 0]
     assert own["replacements"][0]["value"].startswith("這個問題我幫您")
+
+
+@pytest.mark.parametrize("draft, corrected", [
+    # the issue's garbled cases: advice was sent as a replacement of the phrase alone
+    ("你好，这个我不知道", "您好，我帮您查询确认一下，稍后给您答复"),
+    ("您好，这个我不知道，您自己去查吧", "您好，我帮您查询确认一下，稍后给您答复，我来帮您查一下"),
+    # 喂 before a greeting is deleted, not turned into a second 您好
+    ("喂，你好，订单已发货", "您好，订单已发货"),
+    # an insertion and a fix at the same point are one match
+    ("你这个不能退", "很抱歉，您这个不能退"),
+    ("這不歸我管，你找別人吧", "這個問題我幫您轉給負責的同事處理，並跟進結果"),
+])
+def test_language_tool_python_correct_gives_a_sendable_reply(server, draft, corrected):
+    tool = language_tool_python.LanguageTool("zh-CN", remote_server=server.url)
+    try:
+        assert tool.correct(draft) == corrected
+    finally:
+        tool.close()
+
+
+def test_issue_type_follows_category_and_severity(client):
+    body = client.post("/v2/check", data={"text": "你好，这个我不知道，工单已提交", "language": "zh-CN"}).json()
+    types = {m["rule"]["id"]: m["rule"]["issueType"] for m in body["matches"]}
+    assert types["declares-ignorance"] == "grammar"  # an error (服务禁语)
+    assert types["jargon-ticket"] == "terminology"
+    assert types["ni-instead-of-nin"] == "style"
