@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+
 THREE_PROBLEMS = "你好，这个我不知道，您可以去营业厅办理携号转网。"  # 你好 / 不知道 / 携号转网
 
 
@@ -71,8 +73,8 @@ def test_traditional_draft_gets_traditional_suggestions(open_page, page_server):
     page = open_page(page_server)
     page.type_draft("您好，這個我不知道，請您稍等。")
     assert page.categories() == ["forbidden"]
-    suggestion = page.tab.locator("#findings button.suggestion").first.inner_text()
-    assert "幫" in suggestion and "詢" in suggestion  # 我幫您查詢確認一下…
+    preview = page.tab.locator("#findings .proposal .preview").first.inner_text()
+    assert "幫" in preview and "詢" in preview  # 我幫您查詢確認一下…
 
 
 def test_empty_draft_is_a_clean_state(open_page, page_server):
@@ -143,3 +145,139 @@ def test_a_server_with_api_keys_asks_for_one(open_page, start_server):
     page.wait_checked(THREE_PROBLEMS)
     assert page.categories() == ["honorific", "forbidden"]  # default pack only: 携号转网 is telecom jargon
     assert page.tab.locator("#error").is_hidden()
+
+
+# ---------------------------------------------------------------------------------------------
+# suggestions are edits: fixes (one click) and proposals (a preview, then their own button)
+
+def server_check(server, text: str) -> dict:
+    """The server's answer for `text` with the page's default channel and position."""
+    response = httpx.post(server.url + "/v1/check", json={"text": text, "channel": "chat", "position": "middle"},
+                          timeout=30)
+    response.raise_for_status()
+    return response.json()
+
+
+def edit_of(answer: dict, rule_id: str, kind: str = "proposal") -> dict:
+    (diagnostic,) = [d for d in answer["diagnostics"] if d["rule_id"] == rule_id]
+    return next(e for e in diagnostic["edits"] if e["kind"] == kind)
+
+
+def apply(text: str, edit: dict) -> str:
+    """An edit applied over its code-point span (Python's str indexes code points)."""
+    return text[:edit["start"]] + edit["text"] + text[edit["end"]:]
+
+
+def test_proposals_apply_their_own_edit_one_after_the_other(open_page, page_server):
+    draft = "您好，这个我不知道，您自己去查吧"
+    first = edit_of(server_check(page_server, draft), "declares-ignorance")
+    after_first = apply(draft, first)
+    second = edit_of(server_check(page_server, after_first), "pushes-work-back")
+    expected = apply(after_first, second)
+
+    page = open_page(page_server)
+    page.type_draft(draft)
+    item = page.tab.locator("#findings li[data-rule=declares-ignorance]")
+    old = draft[first["start"]:first["end"]]
+    assert item.locator(".preview").inner_text() == f"{old} → {first['text']}"  # the whole clause
+    item.locator("button.apply-proposal").click()
+    page.wait_checked(after_first)  # re-checked
+    assert page.draft() == after_first
+
+    page.tab.locator("#findings li[data-rule=pushes-work-back] button.apply-proposal").click()
+    page.wait_checked(expected)
+    assert page.draft() == expected
+    assert "我我" not in expected and "不知道" not in expected and "自己去查" not in expected
+    assert page.tab.locator("#findings li[data-rule=declares-ignorance]").count() == 0
+    assert page.tab.locator("#findings li[data-rule=pushes-work-back]").count() == 0
+
+
+def test_fix_all_applies_the_servers_fixed(open_page, page_server):
+    draft = "喂，你好，订单已发货"
+    fixed = server_check(page_server, draft)["fixed"]
+    page = open_page(page_server)
+    page.type_draft(draft)
+    page.tab.click("#fix-all")
+    page.wait_checked(fixed)
+    assert page.draft() == fixed
+    assert fixed.count("您好") == 1 and "喂" not in fixed
+
+
+def test_a_proposal_shows_its_rewrite_and_fix_all_leaves_it(open_page, page_server):
+    draft = "喂，你好，这个我不知道，你自己去查吧"
+    answer = server_check(page_server, draft)
+    edit = edit_of(answer, "declares-ignorance")
+    page = open_page(page_server)
+    page.type_draft(draft)
+    proposal = page.tab.locator("#findings li[data-rule=declares-ignorance] .proposal")
+    assert proposal.is_visible()
+    assert "改写建议（意思可能改变）" in proposal.inner_text()
+    assert proposal.locator(".preview").inner_text() == "这个我不知道 → 我帮您查询确认一下，稍后给您答复"
+    assert edit["text"] == "我帮您查询确认一下，稍后给您答复"
+    # a fix is a plain button reading the new text, outside any proposal
+    fix = page.tab.locator("#findings li[data-rule=ni-instead-of-nin] button.suggestion.fix").first
+    assert fix.inner_text() == "您好"
+    assert page.tab.locator("#findings .proposal button.fix").count() == 0
+
+    page.tab.click("#fix-all")
+    page.wait_checked(answer["fixed"])
+    assert page.draft() == answer["fixed"]
+    assert "这个我不知道" in page.draft() and edit["text"] not in page.draft()  # proposals are never applied
+    proposal.locator(".preview").wait_for(state="visible")  # still offered after the re-check
+    assert "这个我不知道 → 我帮您查询确认一下" in proposal.inner_text()
+
+
+def test_deletions_and_insertions_say_so(open_page, page_server):
+    page = open_page(page_server)
+    page.type_draft("您好，那个那个，您的订单已发货")
+    assert page.tab.locator("#findings li[data-rule=repeated-filler] .preview").inner_text() == "删除“那个那个，”"
+    page.tab.select_option("#position", "opening")
+    page.tab.fill("#draft", "订单已发货")
+    page.wait_checked("订单已发货")
+    button = page.tab.locator("#findings li[data-rule=missing-greeting] button.suggestion.fix")
+    assert button.inner_text() == "插入“您好，”"
+    button.click()
+    page.wait_checked("您好，订单已发货")
+    assert page.count() == 0
+
+
+def test_every_finding_shows_its_severity(open_page, page_server):
+    page = open_page(page_server)
+    page.type_draft("喂，你好，这批货包装得一塌糊涂")
+    items = page.tab.locator("#findings li")
+    labels = {i.get_attribute("data-rule"): i.locator(".severity").inner_text() for i in items.all()}
+    assert labels == {"wei-as-greeting": "错误", "ni-instead-of-nin": "警告", "dialect-expression": "提示"}
+    for item in items.all():
+        assert item.locator(".severity").is_visible()
+    # three different looks
+    looks = {page.tab.evaluate(
+        "(el) => { const s = getComputedStyle(el); return s.backgroundColor + '|' + s.borderStyle + '|' + s.color; }",
+        item.locator(".severity").element_handle()) for item in items.all()}
+    assert len(looks) == 3
+    # the hover tooltip names the severity too
+    box = page.tab.locator("#highlights mark[data-category=filler]").bounding_box()
+    page.tab.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.tab.locator("#tooltip")
+    tooltip.wait_for(state="visible")
+    assert tooltip.locator(".severity").inner_text() == "提示" and "一塌糊涂" in tooltip.inner_text()
+    assert "错误" in page.tab.locator("#severity-legend").inner_text()
+
+
+def test_a_traditional_draft_switches_the_page_to_traditional(open_page, page_server):
+    page = open_page(page_server)
+    page.type_draft("這個我不知道，你自己去查吧")
+    page.tab.wait_for_function("() => document.body.dataset.script === 'traditional'")
+    assert page.tab.locator("#copy").inner_text() == "複製"
+    assert page.tab.locator("#draft-label").inner_text() == "回覆草稿"
+    assert page.tab.locator("h1").inner_text() == "客服回覆檢查"
+    legend = page.tab.locator("#legend").inner_text()
+    assert all(name in legend for name in ("服務禁語", "語氣", "術語", "口頭禪與方言", "尊稱", "文明用語"))
+    assert "改寫建議（意思可能改變）" in page.tab.locator("#findings").inner_text()
+    assert "採用此改寫" in page.tab.locator("#findings").inner_text()
+    assert "錯誤" in page.tab.locator("#findings").inner_text()
+    assert page.tab.locator("#status").inner_text() == f"發現 {page.count()} 個問題"
+    assert page.tab.evaluate("() => document.documentElement.lang") in ("zh-TW", "zh-HK")
+    # back to a Simplified draft: back to Simplified strings
+    page.type_draft("您好，这个我不知道，请您稍等。")
+    page.tab.wait_for_function("() => document.body.dataset.script === 'simplified'")
+    assert page.tab.locator("#copy").inner_text() == "复制"
