@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -28,14 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from lint.checker import Checker  # noqa: E402
 from lint.conversation import agent_positions  # noqa: E402
-from lint.fix import resolve_edits  # noqa: E402
+from lint.edits import damage  # noqa: E402
+from lint.fix import resolve  # noqa: E402
 from lint.model import Applicability  # noqa: E402
-from lint.normalize import is_word_char  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-PUNCT = "，。！？；：、,.!?;:"
-GREETINGS = re.compile("(您好|你好)[^。！？!?]{0,12}(您好|你好)")
-ALLOWED_DOUBLES = set("谢看试等问说聊想查哈嗯呵天常刚渐慢好")  # 谢谢, 看看, 试试 … are words, not damage
 
 
 def replies(real: int, seed: int) -> list[tuple[str, str, str, str]]:
@@ -61,31 +57,6 @@ def replies(real: int, seed: int) -> list[tuple[str, str, str, str]]:
     return found + turns[:real]
 
 
-def damage(before: str, after: str, edits: list[tuple[int, int, str]]) -> list[str]:
-    """Mechanical damage an edit left at its boundaries, or in the reply as a whole."""
-    problems = []
-    shift = 0
-    for start, end, replacement in edits:  # sorted, non-overlapping
-        a, b = start + shift, start + shift + len(replacement)
-        left = after[a - 1] if a > 0 else ""
-        right = after[b] if b < len(after) else ""
-        if replacement:
-            first, last = replacement[0], replacement[-1]
-            for x, y in ((left, first), (last, right)):
-                if x and x == y and is_word_char(x) and x not in ALLOWED_DOUBLES:
-                    problems.append(f"doubled {x}{y}")
-                if x and y and x in PUNCT and y in PUNCT:
-                    problems.append(f"doubled punctuation {x}{y}")
-        elif left in PUNCT and right in PUNCT and left and right:
-            problems.append(f"empty clause {left}{right}")
-        shift += len(replacement) - (end - start)
-    if GREETINGS.search(after) and not GREETINGS.search(before):
-        problems.append("greeting twice")
-    if after[:1] in PUNCT and before[:1] not in PUNCT:
-        problems.append("starts with punctuation")
-    return problems
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=int, default=3000, help="real agent turns to sample")
@@ -102,7 +73,8 @@ def main() -> int:
     failures, pairs = [], []
     for source, text, channel, position in replies(args.real, args.seed):
         result = checker.check(text, channel, position)
-        edits = resolve_edits(text, result.diagnostics, allow)
+        resolved = resolve(text, result.diagnostics, allow)
+        edits = [edit for _, edit in resolved]
         if not edits:
             continue
         tried += 1
@@ -110,8 +82,7 @@ def main() -> int:
         after = text
         for start, end, replacement in reversed(edits):
             after = after[:start] + replacement + after[end:]
-        fixed_rules = {d.rule_id for d in result.diagnostics
-                       if any(d.start <= s and e <= max(d.end, s) or (s <= d.start and d.end <= e) for s, e, _ in edits)}
+        fixed_rules = {d.rule_id for d, _ in resolved}  # the rules whose rewrite was applied
         again = checker.check(after, channel, position).diagnostics
         before_rules = Counter(d.rule_id for d in result.diagnostics)
         new = [d for d in again if d.rule_id in fixed_rules or Counter(x.rule_id for x in again)[d.rule_id] > before_rules[d.rule_id]]

@@ -246,7 +246,11 @@ def cmd_rules_show(args: argparse.Namespace) -> int:
         packs = ", ".join(p.id for p in checker.packs)
         _err(f"unknown rule '{args.rule_id}' in pack(s) {packs} (see `cslint rules list`)")
         return ExitStatus.ERROR
-    print(rule_details(rule))
+    from .examples import example_rewrite
+
+    rewrites = {i: r for i, e in enumerate(rule.examples) if e.bad
+                for r in [example_rewrite(checker, rule, e)] if r is not None}
+    print(rule_details(rule, rewrites))
     return ExitStatus.OK
 
 
@@ -289,6 +293,15 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
     from .packs import load_pack, packs_dirs
 
     pack = load_pack(args.pack_file, packs_dirs(args.packs_dir))
+    # a rewrite that cannot apply cleanly to its own bad examples is refused like a broken field
+    from .examples import check_examples
+
+    failures = [f for f in check_examples(Checker([pack]), [r for r in pack.rules if r.pack_id == pack.id])
+                if "does not apply cleanly" in f.problem]
+    for failure in failures:
+        _err(str(failure))
+    if failures:
+        return ExitStatus.ERROR
     own = sum(1 for rule in pack.rules if rule.pack_id == pack.id)
     detail = f" ({own} own)" if own != len(pack.rules) else ""
     print(f"ok: {pack.id} {pack.version}, {_count(len(pack.rules), 'rule')}{detail}")

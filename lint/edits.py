@@ -16,6 +16,8 @@ Every surface gets edits through here (the kinds build their suggestions with it
 """
 from __future__ import annotations
 
+import re
+
 from .normalize import is_word_char
 
 PUNCTUATION = "，。！？；：、,.!?;:"
@@ -63,3 +65,33 @@ def _deletion(text: str, start: int, end: int) -> tuple[int, int, str]:
         while start > 0 and text[start - 1] in PUNCTUATION + SPACES:
             start -= 1
     return start, end, ""
+
+
+_GREETING_TWICE = re.compile("(您好|你好)[^。！？!?]{0,12}(您好|你好)")
+
+
+def damage(before: str, after: str, edits: list[tuple[int, int, str]]) -> list[str]:
+    """Mechanical damage the edits (sorted, not overlapping, positions in `before`) left in
+    `after`: a character or punctuation doubled across an edit boundary, an emptied clause, a
+    greeting written twice, a reply that now starts with punctuation."""
+    problems = []
+    shift = 0
+    for start, end, replacement in edits:
+        a, b = start + shift, start + shift + len(replacement)
+        left = after[a - 1] if a > 0 else ""
+        right = after[b] if b < len(after) else ""
+        if replacement:
+            for x, y in ((left, replacement[0]), (replacement[-1], right)):
+                if (x and x == y and is_word_char(x) and x not in WORD_DOUBLES
+                        and (x + y).replace("您", "你") not in before.replace("您", "你")):  # not a typo it had
+                    problems.append(f"doubled {x}{y}")
+                if x and y and x in PUNCTUATION and y in PUNCTUATION:
+                    problems.append(f"doubled punctuation {x}{y}")
+        elif left and right and left in PUNCTUATION and right in PUNCTUATION:
+            problems.append(f"empty clause {left}{right}")
+        shift += len(replacement) - (end - start)
+    if _GREETING_TWICE.search(after) and not _GREETING_TWICE.search(before):
+        problems.append("greeting twice")
+    if after[:1] in PUNCTUATION and after[:1] and before[:1] not in PUNCTUATION:
+        problems.append("starts with punctuation")
+    return problems

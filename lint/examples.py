@@ -14,7 +14,8 @@ from typing import Iterable
 
 from .checker import Checker
 from .kinds import KINDS
-from .fix import apply_fixes
+from .edits import damage
+from .fix import apply_edits, apply_fixes
 from .model import Example, Rule
 from .normalize import fold_term, to_script
 from .packs import MARKER
@@ -74,6 +75,7 @@ def check_rule_examples(checker: Checker, rule: Rule) -> list[ExampleFailure]:
             if (diag.start, diag.end) != (start, end):
                 failures.append(ExampleFailure(rule.id, where, variant, f"bad example{label} flagged {diag.start}..{diag.end} ({diag.text!r}), expected {start}..{end}"))
                 continue
+            failures.extend(_unclean_rewrite(checker, rule, diag, variant, label, where, channel, position))
             fixed = apply_fixes(variant, found)
             if not label and example.fixed is not None and fixed != example.fixed:
                 failures.append(ExampleFailure(rule.id, where, variant, f"fix gives {fixed!r}, expected {example.fixed!r}"))
@@ -88,8 +90,39 @@ def check_rule_examples(checker: Checker, rule: Rule) -> list[ExampleFailure]:
     return failures
 
 
+def _unclean_rewrite(checker: Checker, rule: Rule, diag, text: str, label: str, where: str,
+                     channel: str, position: str) -> list[ExampleFailure]:
+    """A bad example's rewrite must apply cleanly: no mechanical damage, and the rule does not
+    fire again on the rewritten reply (`rules test` and `rules check` refuse it otherwise)."""
+    if not diag.suggestions:
+        return []
+    suggestion = diag.suggestions[0]
+    edits = [(*suggestion.span(diag), suggestion.text)]
+    after = apply_edits(text, edits)
+    problems = damage(text, after, edits)
+    only = Selection.of(enabled_rules=[rule.id], enabled_only=True)
+    if checker.check(after, channel, position, only).diagnostics:
+        problems.append("the rule fires again on the rewritten reply")
+    return [ExampleFailure(rule.id, where, after, f"rewrite{label} does not apply cleanly: {'; '.join(problems)}")
+            for _ in [0] if problems]
+
+
 def check_examples(checker: Checker, rules: Iterable[Rule] | None = None) -> list[ExampleFailure]:
     failures: list[ExampleFailure] = []
     for rule in rules if rules is not None else checker.rules:
         failures.extend(check_rule_examples(checker, rule))
     return failures
+
+
+def example_rewrite(checker: Checker, rule: Rule, example: Example) -> tuple[str, str] | None:
+    """A bad example's reply after its finding's first suggestion is applied (as the page and
+    LanguageTool clients apply it), and whether that is a `fix` or a `proposal`."""
+    text, start, end = split_marker(example.text)
+    channel, position = example_context(rule, example)
+    found = [d for d in checker.check(text, channel, position).diagnostics
+             if d.rule_id == rule.id and (d.start, d.end) == (start, end)]
+    if not found or not found[0].suggestions:
+        return None
+    suggestion = found[0].suggestions[0]
+    edit_start, edit_end = suggestion.span(found[0])
+    return apply_edits(text, [(edit_start, edit_end, suggestion.text)]), suggestion.kind

@@ -28,7 +28,7 @@ class Category(str, Enum):
 
 
 # the one place the categories' display names are declared (the web page has its own copy in
-# service/static/app.js, checked against this table by tests/unit/test_categories.py)
+# service/static/app.js, with its Traditional forms, checked by tests/unit/test_categories.py)
 CATEGORY_DISPLAY_NAMES = {"forbidden": "服务禁语", "tone": "语气", "jargon": "术语", "filler": "口头禅与方言",
                           "honorific": "尊称", "courtesy": "文明用语"}
 

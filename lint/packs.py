@@ -30,6 +30,16 @@ MARKER = re.compile(r"\[\[(.*?)\]\]", re.S)
 DEFAULT_PACK = "default"
 
 
+# YAML folds a long `>` or plain scalar's line breaks into spaces, which inside Chinese prose are
+# stray: a space between two non-ASCII characters is dropped (ASCII words keep theirs)
+_FOLDED_SPACE = re.compile(r"(?<=[^\x00-\x7f])[ \t]+(?=[^\x00-\x7f])|(?<=[，。；：、！？（）“”])[ \t]+|[ \t]+(?=[，。；：、！？（）“”])")
+
+
+def prose(text: str) -> str:
+    """A message or description as written, without the spaces YAML folding left in Chinese."""
+    return _FOLDED_SPACE.sub("", text.strip())
+
+
 def builtin_packs_dir() -> Path:
     """The shipped packs: `rules/` in a source checkout, `lint/_packs` in an installed wheel."""
     checkout = Path(__file__).resolve().parent.parent / "rules"
@@ -191,8 +201,8 @@ def _parse_rule(node, path: str, pack_id: str) -> Rule:
         category=category,
         severity=severity,
         kind=kind_name,
-        message=fields.string("message"),
-        description=fields.string("description"),
+        message=prose(fields.string("message")),
+        description=prose(fields.string("description")),
         spec=spec,
         examples=examples,
         source=SourcePos(path, fields.line),
@@ -300,7 +310,7 @@ def _load_pack_file(path: Path, dirs: list[Path], _chain: tuple[str, ...]) -> Ru
         id=header.string("id"),
         name=header.string("name"),
         version=str(header.value("version")),
-        description=header.string("description", ""),
+        description=prose(header.string("description", "")),
         rules=tuple(rules),
         extends=tuple(header.string_list("extends", ())),
         path=str(path),

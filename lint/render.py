@@ -343,8 +343,9 @@ def _defined_at(rule: Rule) -> str:
     return f"{rule.pack_id} ({Path(rule.source.path).name}:{rule.source.line})"
 
 
-def rule_details(rule: Rule) -> str:
-    """Everything about one rule, for `cslint rules show`."""
+def rule_details(rule: Rule, rewrites: dict[int, tuple[str, str]] | None = None) -> str:
+    """Everything about one rule, for `cslint rules show`; `rewrites` gives, per bad example
+    (by position in rule.examples), the reply after its suggestion and whether that is a fix."""
     lines = [
         f"{rule.id}",
         f"  pack:        {rule.pack_id}",
@@ -363,7 +364,10 @@ def rule_details(rule: Rule) -> str:
         lines.append(f"  {title}:")
         for example in examples:
             entry = f"    - {escape(example.text)}"
-            if example.fixed is not None:
+            rewrite = (rewrites or {}).get(rule.examples.index(example)) if bad else None
+            if rewrite is not None:
+                entry += f"  ->  {escape(rewrite[0])}  [{'修正' if rewrite[1] == 'fix' else '改写建议'}]"
+            elif example.fixed is not None:
                 entry += f"  ->  {escape(example.fixed)}"
             context = ", ".join(x for x in (example.channel, example.position) if x)
             if context:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .checker import Checker
-from .examples import example_context, split_marker
+from .examples import example_rewrite, split_marker
 from .model import Category, Rule, RulePack
 
 CATEGORY_TITLES = {category: f"{category.display_name} ({category.value})" for category in Category}
@@ -67,17 +67,13 @@ def _rule_section(rule: Rule, checker: Checker) -> list[str]:
 
 def _bad_example(rule: Rule, example, checker: Checker) -> str:
     text, start, end = split_marker(example.text)
-    shown = _cell(text[:start]) + f"**{_cell(text[start:end])}**" + _cell(text[end:])
-    channel, position = example_context(rule, example)
-    found = [d for d in checker.check(text, channel, position).diagnostics
-             if d.rule_id == rule.id and (d.start, d.end) == (start, end)]
-    if example.fixed is not None:
-        return f"{shown} → {_cell(example.fixed)}"
-    if found and found[0].suggestions:
-        suggestion = found[0].suggestions[0].text
-        rewritten = text[:start] + suggestion + text[end:]
-        return f"{shown} → {_cell(rewritten)}"
-    return shown
+    flagged = f"**{_cell(text[start:end])}**" if end > start else "▲"  # ▲: where something is missing
+    shown = _cell(text[:start]) + flagged + _cell(text[end:])
+    rewrite = example_rewrite(checker, rule, example)
+    if rewrite is None:
+        return shown
+    rewritten, kind = rewrite
+    return f"{shown} → {_cell(rewritten)}" + (" (fix)" if kind == "fix" else " (proposal)")
 
 
 def _cell(text: str) -> str:

@@ -347,3 +347,27 @@ def test_version():
 def test_no_command_is_a_usage_error():
     run = cslint()
     assert run.status == 2 and "usage:" in run.err
+
+
+def test_rules_check_refuses_a_rewrite_that_does_not_apply_cleanly(tmp_path):
+    pack = tmp_path / "team.yaml"
+    pack.write_text("""id: team
+name: team
+version: "1"
+rules:
+  - id: ticket-word
+    category: jargon
+    severity: warning
+    kind: phrase
+    message: 内部用语
+    description: 团队内部用语
+    terms: {工单: 工单记录}
+    examples:
+      bad: ["已经提交[[工单]]了"]
+      good: [已经提交服务记录了]
+""", encoding="utf-8")
+    run = cslint("rules", "check", str(pack))
+    assert run.status == 2
+    assert "team.yaml:13: rule ticket-word: rewrite does not apply cleanly: the rule fires again" in run.err
+    pack.write_text(pack.read_text(encoding="utf-8").replace("{工单: 工单记录}", "{工单: 服务记录}"), encoding="utf-8")
+    assert cslint("rules", "check", str(pack)).status == 0

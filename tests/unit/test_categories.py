@@ -21,5 +21,7 @@ def test_every_category_has_one_display_name():
 
 
 def test_the_page_uses_the_same_names():
-    block = re.search(r"const CATEGORIES = \{(.*?)\};", APP_JS.read_text(encoding="utf-8"), re.S).group(1)
+    source = APP_JS.read_text(encoding="utf-8")
+    simplified = source[source.index("simplified: {"):]
+    block = re.search(r"categories: \{(.*?)\}", simplified, re.S).group(1)
     assert dict(re.findall(r'(\w+): "([^"]+)"', block)) == CATEGORY_DISPLAY_NAMES
