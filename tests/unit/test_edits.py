@@ -35,3 +35,10 @@ def test_one_resolution_for_every_surface(checker):
     assert not any(a[1] > b[0] for a, b in zip(edits, edits[1:]))  # sorted, no overlap
     # fixes alone: what --fix, 全部修正 and `fixed` apply
     assert result.fixed == apply_edits(text, resolve_edits(text, result.diagnostics, Applicability.SAFE))
+
+
+def test_traditional_drafts_get_traditional_messages_and_rewrites(checker):
+    (diag,) = [d for d in checker.check("這個我不知道，請稍等").diagnostics if d.rule_id == "declares-ignorance"]
+    assert "請勿" in diag.message and "请勿" not in diag.message
+    assert diag.suggestions[0].text.startswith("我幫您查詢") and diag.suggestions[0].kind == "proposal"
+    assert (diag.suggestions[0].start, diag.suggestions[0].end) == (0, 6)  # the clause 這個我不知道
