@@ -49,6 +49,14 @@ class CheckContext:
     def at_clause_end(self, end: int) -> bool:
         return end >= len(self.folded) or not is_word_char(self.folded[end])
 
+    def ends_reply(self, end: int) -> bool:
+        """Nothing but punctuation, spaces and emoji after `end`."""
+        return not any(is_word_char(ch) for ch in self.folded[end:])
+
+    def is_whole_reply(self, start: int, end: int) -> bool:
+        """The span holds every word of the reply (呵呵。 哦~)."""
+        return self.ends_reply(end) and not any(is_word_char(ch) for ch in self.folded[:start])
+
     def on_word_boundaries(self, hit: Hit, span: tuple[int, int] | None = None) -> bool:
         """Latin edges: whole word in the folded text; CJK edges: jieba token boundaries.
 

@@ -20,6 +20,7 @@ from .model import Example, Rule
 from .normalize import fold_term, to_script
 from .packs import MARKER
 from .selection import Selection
+from .sequence import core_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ def check_rule_examples(checker: Checker, rule: Rule) -> list[ExampleFailure]:
     folded_good = [fold_term(split_marker(e.text)[0]) for e in good]
     for exception in exceptions:
         first = exception.pieces[0]
-        if not any(any(alt in text for alt in first) for text in folded_good):
+        if not any(any(core_of(alt) in text for alt in first) for text in folded_good):
             failures.append(ExampleFailure(rule.id, rule_where, exception.source, "exception has no good example that uses it"))
     return failures
 

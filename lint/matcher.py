@@ -14,7 +14,7 @@ from collections import defaultdict
 import ahocorasick
 
 from .normalize import CLAUSE_PUNCT
-from .sequence import Sequence, complete
+from .sequence import SLOTTED, Sequence, complete, core_of, reduplicated
 
 STOPS = "".join(sorted(CLAUSE_PUNCT))  # a gap never crosses these
 
@@ -38,7 +38,8 @@ class Matcher:
     def register(self, owner: Owner, sequences: tuple[Sequence, ...]) -> None:
         for index, seq in enumerate(sequences):
             for alternative in seq.pieces[0]:
-                self._by_key[alternative].append((owner, index, seq))
+                slotted = alternative.startswith(SLOTTED)
+                self._by_key[core_of(alternative)].append((owner, index, seq, slotted))
 
     def build(self) -> None:
         automaton = ahocorasick.Automaton()
@@ -61,11 +62,17 @@ class Matcher:
         pending = result.pending
         for last, (length, entries) in self._automaton.iter(text):
             start = last + 1 - length
-            for owner, index, seq in entries:
+            for owner, index, seq, slotted in entries:
+                begin, end = start, last + 1
+                if slotted:  # {A}core{A}: the core was found; the slot decides
+                    span = reduplicated(text, begin, end)
+                    if span is None:
+                        continue
+                    begin, end = span
                 if len(seq.pieces) == 1:
-                    literal.setdefault(owner, []).append(Hit(index, start, last + 1))
+                    literal.setdefault(owner, []).append(Hit(index, begin, end))
                 else:
-                    pending.setdefault(owner, []).append((index, seq, start, last + 1))
+                    pending.setdefault(owner, []).append((index, seq, begin, end))
         return result
 
 
@@ -98,7 +105,7 @@ class ScanResult:
                 ok = feasible.get(id(seq))
                 if ok is None:
                     ok = feasible[id(seq)] = all(
-                        any(alt in self.text for alt in piece) for piece in seq.pieces[1:])
+                        any(core_of(alt) in self.text for alt in piece) for piece in seq.pieces[1:])
                 if ok:
                     end = complete(seq, self.text, start, first_end, STOPS)
                     if end is not None:

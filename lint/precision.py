@@ -6,8 +6,8 @@ The sets, each with the packs it is scored with:
 * the real-turn sample (corpora/real-labels.jsonl, texts joined from ../shared/corpora), with
   default + ecommerce (the packs the QA scans of those corpora use);
 * the synthetic dev examples (../shared/spec/dev-examples.jsonl), with default + telecom + textile;
-* the project's own labelled replies (corpora/sample_labelled.jsonl with default, and
-  corpora/<pack>_labelled.jsonl with each domain pack).
+* the project's own labelled replies (corpora/sample_labelled.jsonl and the tone set
+  corpora/tone_labelled.jsonl with default, and corpora/<pack>_labelled.jsonl with each domain pack).
 
 The page is generated, never edited: a test regenerates it and fails when it is stale (and
 skips when ../shared is not there, since two of the sets live in it).
@@ -45,6 +45,7 @@ def labelled_sets(shared: Path) -> list[LabelledSet]:
         LabelledSet("Dev examples (250, synthetic)", shared / "spec" / "dev-examples.jsonl",
                     ("default", "telecom", "textile")),
         LabelledSet("Project samples: default", corpora / "sample_labelled.jsonl", ("default",)),
+        LabelledSet("Tone constructions (written before the rules)", corpora / "tone_labelled.jsonl", ("default",)),
     ]
     for pack in ("banking", "ecommerce", "telecom", "textile"):
         sets.append(LabelledSet(f"Project samples: {pack}", corpora / f"{pack}_labelled.jsonl", (pack,)))

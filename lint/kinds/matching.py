@@ -21,7 +21,9 @@ from ..edits import tidy
 from ..normalize import fold_term, is_word_char
 from ..sequence import DEFAULT_MAX_GAP, Sequence, SequenceSyntaxError, parse_sequence
 
-AT_CHOICES = ("anywhere", "clause_start", "clause_end", "whole_clause")
+# where a hit must sit: tail = at the end of a clause, after other words of it (a retort: 这是系统
+# 问题好不好); whole_reply = the hit is all the reply says (哦。)
+AT_CHOICES = ("anywhere", "clause_start", "clause_end", "whole_clause", "tail", "whole_reply")
 BOUNDARY_CHOICES = ("word", "none")
 APPLICABILITY_CHOICES = tuple(a.value for a in Applicability)
 
@@ -206,6 +208,10 @@ def _survives(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Span
     if spec.at in ("clause_start", "whole_clause") and not ctx.at_clause_start(start):
         return False
     if spec.at in ("clause_end", "whole_clause") and not ctx.at_clause_end(end):
+        return False
+    if spec.at == "tail" and (not ctx.at_clause_end(end) or ctx.at_clause_start(start)):
+        return False
+    if spec.at == "whole_reply" and not ctx.is_whole_reply(start, end):
         return False
     # an exception that covers or overlaps the hit, or stands right before or after it,
     # cancels it (exceptions are context phrases written for this rule alone)

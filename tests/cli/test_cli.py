@@ -190,7 +190,7 @@ def test_jsonl_input_survives_bad_lines_and_keeps_surrogate_offsets(tmp_path):
     lone = rows[2]
     assert "error" not in lone
     text = "\ud800喂，这个我不知道"
-    assert lone["fixed"] == text  # nothing safe to apply; the surrogate comes back intact
+    assert lone["fixed"] == "\ud800您好，这个我不知道"  # 喂 → 您好 is a fix; the surrogate comes back intact
     assert [(d["start"], d["end"], d["rule_id"]) for d in lone["diagnostics"]] == [
         (1, 2, "wei-as-greeting"), (6, 9, "declares-ignorance")]
     for diag in lone["diagnostics"]:

@@ -38,3 +38,31 @@ def test_matcher_groups_hits_by_owner():
     found = matcher.scan("难道你不知道吗")
     assert sorted(found.get((0, "term")), key=lambda h: h.start) == [Hit(1, 0, 7), Hit(0, 3, 6)]
     assert found.get((1, "term")) == [Hit(0, 4, 6)]
+
+
+def test_reduplication_slot_takes_any_verb():
+    from lint.matcher import Matcher
+    from lint.normalize import normalize
+    from lint.sequence import parse_sequence
+
+    matcher = Matcher()
+    matcher.register((0, "term"), (parse_sequence("到底 … {A}不{A}|{A}没{A}"), parse_sequence("{A}就是{A}")))
+    matcher.build()
+
+    def found(text: str) -> list[str]:
+        compact = normalize(text).compact
+        return [compact[h.start:h.end] for h in matcher.scan(compact).get((0, "term"))]
+
+    assert found("您到底修不修") == ["到底修不修"]
+    assert found("到底要没要发票") == ["到底要没要"]
+    assert found("规定就是规定") == ["规定就是规定"]
+    assert found("到底是什么原因") == [] and found("这就是我们的规定") == []
+
+
+def test_a_slot_is_written_around_its_core():
+    import pytest
+
+    from lint.sequence import SequenceSyntaxError, parse_sequence
+
+    with pytest.raises(SequenceSyntaxError, match="slot"):
+        parse_sequence("{A}不")
