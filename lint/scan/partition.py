@@ -181,18 +181,19 @@ def finding_context(text: str, start: int, end: int) -> str:
 
 
 def _check_turn_by_turn(run: list[Row], checker: Checker, channel: str, gathered: "Gathered"):
-    """A conversation with a turn the engine refuses (over the text limit): report that turn,
-    check the others in their positions."""
-    positions = agent_positions([r.role for r in run])
-    checked = []
+    """A conversation with a turn the engine refuses (over the text limit): report that turn as a
+    bad row and check the others as one conversation still (their positions, and the jargon the
+    customer used first, stay what they are)."""
+    turns = []
+    refused = set()
     for index, row in enumerate(run):
-        if row.role != "agent":
-            continue
-        try:
-            checked.append((index, positions[index], row.text, checker.check(row.text, channel, positions[index])))
-        except InputError as exc:
-            gathered.errors.append({"where": row.where, "reason": str(exc)})
-    return checked
+        if row.role == "agent":
+            if len(row.text) > checker.max_chars:
+                gathered.errors.append({"where": row.where, "reason": f"text is {len(row.text)} characters; "
+                                                                     f"the limit is {checker.max_chars}"})
+                refused.add(index)
+        turns.append((row.role, "" if index in refused else row.text))
+    return [entry for entry in check_conversation(checker, turns, channel) if entry[0] not in refused]
 
 
 class Gathered:
