@@ -516,18 +516,9 @@ def report_text(results: list[RuleResult], whole: dict, yaml: str) -> str:
 
 # --- commands -----------------------------------------------------------------------------------------
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {value!r}")
-    return number
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """`cslint sample`'s options."""
+    from .cli import _positive
     parser.add_argument("findings", metavar="FINDINGS.jsonl", help="findings.jsonl of a `cslint scan`")
     parser.add_argument("--per-rule", type=_positive, default=20, metavar="N",
                         help="findings drawn per rule (all of a rule's when it has fewer; default 20)")
