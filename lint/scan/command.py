@@ -12,6 +12,7 @@ from .inputs import FIELDS
 from .run import ENGINES, ScanError, run_scan
 from .partition import ScanOptions
 from .store import StateMismatch
+from .workbook import WORKBOOK, WorkbookUnavailable, require_openpyxl, truncation_note, write_workbook
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partition-bytes", type=int, default=None, metavar="BYTES",
                         help="size of a unit of work and of checkpointing (default: about 1/64 of the "
                              "inputs, 256 KiB to 4 MiB)")
+    parser.add_argument("--excel", action="store_true",
+                        help=f"also write DIR/{WORKBOOK}: sheets agents, conversations, findings, rules "
+                             "(needs openpyxl: pip install 'cslint[xlsx]')")
 
 
 def _columns(entries: list[str]) -> dict[str, str]:
@@ -54,6 +58,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
                               columns=_columns(args.map), encoding=args.encoding)
         if args.partition_bytes is not None and args.partition_bytes < 1024:
             raise ScanError("--partition-bytes must be at least 1024")
+        if args.excel:
+            require_openpyxl()  # before scanning: a missing openpyxl is not found out hours later
         progress = Progress(sum(Path(p).stat().st_size for p in args.inputs if Path(p).is_file()))
         try:
             outcome = run_scan(args.inputs, args.out, options, workers=args.workers, engine=args.engine,
@@ -61,7 +67,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
                                partition_bytes=args.partition_bytes, on_progress=progress.update)
         finally:
             progress.close()
-    except (ScanError, StateMismatch, OSError) as exc:
+    except (ScanError, StateMismatch, WorkbookUnavailable, OSError) as exc:
         print(f"cslint scan: {exc}", file=sys.stderr)
         return 2
     for note in outcome.notes:
@@ -70,6 +76,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if totals["turns"] == 0 and totals["errors"] > 0:
         print(f"cslint scan: no row could be read ({totals['errors']:,} bad rows, see {Path(args.out) / 'errors.jsonl'}); "
               "if the inputs came from a Windows tool, try --encoding gb18030", file=sys.stderr)
+        return 2
+    if args.excel and not _write_excel(Path(args.out)):
         return 2
     resumed = "" if outcome.ran == outcome.partitions else f"（续跑：本次检查 {outcome.ran}/{outcome.partitions} 个分片）"
     flagged = totals.get("flagged_agent_turns", 0)
@@ -80,8 +88,22 @@ def cmd_scan(args: argparse.Namespace) -> int:
     by_rule = outcome.summary.get("by_rule", {})
     if by_rule:
         print("各规则问题数：" + "，".join(f"{rule} {entry['count']:,}" for rule, entry in by_rule.items()))
-    print(f"输出：{Path(args.out) / 'report.html'}（另有 findings.jsonl、conversations.csv、agents.csv、errors.jsonl）")
+    excel = f"、{WORKBOOK}" if args.excel else ""
+    print(f"输出：{Path(args.out) / 'report.html'}（另有 findings.jsonl、conversations.csv、agents.csv、errors.jsonl{excel}）")
     return 0
+
+
+def _write_excel(out: Path) -> bool:
+    """DIR/report.xlsx from the finished outputs; notes on stderr for sheets cut at Excel's row limit."""
+    try:
+        counts = write_workbook(out)
+    except (WorkbookUnavailable, OSError) as exc:
+        print(f"cslint scan: {exc}", file=sys.stderr)
+        return False
+    for count in counts:
+        if count.truncated:
+            print(f"cslint scan: note: {truncation_note(count)}", file=sys.stderr)
+    return True
 
 
 class Progress:

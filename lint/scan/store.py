@@ -10,6 +10,10 @@ have no part yet. The outputs are merged from the parts in partition order and e
 into place whole; the merge is a pure function of the parts, so a resumed scan writes outputs
 identical to an uninterrupted one. After a complete merge the manifest says so and the parts are
 removed; running the same command again then has nothing left to do.
+
+The CSV outputs are UTF-8 with a byte-order mark (what Excel and WPS on a Chinese desktop need to
+read them as UTF-8 rather than GBK): the merge writes the mark once, before the header, and the
+parts' rows (which carry none) follow it.
 """
 from __future__ import annotations
 
@@ -31,6 +35,7 @@ from .report import render_report
 STATE_DIR = ".cslint-scan"
 TOP_PHRASES = 30
 OUTPUTS = ("findings.jsonl", "conversations.csv", "agents.csv", "errors.jsonl", "summary.json", "report.html")
+BOM = "\ufeff"  # starts each CSV output, once
 
 
 class StateMismatch(Exception):
@@ -163,7 +168,7 @@ def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], fo
     worst: list[tuple[tuple, dict]] = []
     chars = 0
     with _Output(out / "findings.jsonl") as findings, _Output(out / "errors.jsonl") as errors, \
-            _Output(out / "conversations.csv") as conversations:
+            _Output(out / "conversations.csv", bom=True) as conversations:
         conversation_rows = csv.DictWriter(conversations, CONVERSATION_COLUMNS, lineterminator="\n")
         conversation_rows.writeheader()
         for part in state.parts(count):
@@ -183,7 +188,7 @@ def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], fo
             worst.extend((worst_key(w["score"], w["findings"], w["conversation"], w["source"]), w) for w in part["worst"])
             chars += part["agent_chars"]
     agent_rows = _agent_rows(agents)
-    with _Output(out / "agents.csv") as handle:
+    with _Output(out / "agents.csv", bom=True) as handle:
         writer = csv.DictWriter(handle, AGENT_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(agent_rows)
@@ -225,14 +230,18 @@ def _agent_rows(agents: dict[str, Counter]) -> list[dict]:
 
 
 class _Output:
-    """A text output written to a temporary file and renamed into place when complete."""
+    """A text output written to a temporary file and renamed into place when complete; with
+    `bom`, the file starts with the UTF-8 byte-order mark (written here, exactly once)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, bom: bool = False) -> None:
         self.path = path
         self.temporary = path.with_name(path.name + ".tmp")
+        self.bom = bom
 
     def __enter__(self) -> io.TextIOWrapper:
         self.handle = open(self.temporary, "w", encoding="utf-8", newline="")
+        if self.bom:
+            self.handle.write(BOM)
         return self.handle
 
     def __exit__(self, kind, value, traceback) -> None:

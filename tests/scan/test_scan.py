@@ -68,10 +68,10 @@ def test_findings_conversations_agents_and_positions(tmp_path):
     assert not [f for f in findings if f["category"] == "courtesy"]
     flagged_turns = {(f["conversation"], f["turn"]) for f in findings}
     assert outcome.summary["totals"]["flagged_agent_turns"] == len(flagged_turns) > 0
-    rows = list(csv.DictReader(open(tmp_path / "out" / "conversations.csv", encoding="utf-8")))
+    rows = list(csv.DictReader(open(tmp_path / "out" / "conversations.csv", encoding="utf-8-sig")))
     assert [r["conversation"] for r in rows] == [f"c{n:03d}" for n in range(12)]
     assert rows[0]["forbidden"] == "1" and float(rows[0]["score"]) < 100 and rows[1]["score"] == "100.0"
-    agents = {r["agent"]: r for r in csv.DictReader(open(tmp_path / "out" / "agents.csv", encoding="utf-8"))}
+    agents = {r["agent"]: r for r in csv.DictReader(open(tmp_path / "out" / "agents.csv", encoding="utf-8-sig"))}
     assert set(agents) == {"A0", "A1", "A2", "A3"} and agents["A0"]["conversations"] == "3"
     assert sum(int(a["findings"]) for a in agents.values()) == len(findings)
     assert float(agents["A0"]["per_100_turns"]) == round(100 * int(agents["A0"]["findings"]) / 9, 2)
