@@ -4,6 +4,7 @@
     cslint rules list|show|test|doc|check   work with rule packs
     cslint eval FILE.jsonl            precision / recall / F1 per category
     cslint scan INPUT... --out DIR    QA batch scan of transcripts (lint/scan/)
+    cslint replay --before PACK --after PACK INPUT... --out DIR   what a rule change does to an archive
     cslint precision                  per-rule precision on the labelled sets (docs/precision.md)
     cslint sample FINDINGS --out SHEET   sample findings per rule for judging (lint/judging.py)
     cslint eval --judged SHEET FINDINGS  precision from the judged sample
@@ -455,6 +456,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = _command(sub, "scan", cmd_scan, "QA batch scan of transcript files into reports", [packs])
     add_scan_arguments(scan)
+
+    from .scan.replay import add_arguments as add_replay_arguments, cmd_replay
+
+    replay = _command(sub, "replay", cmd_replay, "scan the same transcripts with the rules before and after a change "
+                      "and report what it adds, removes and does to agents' scores")
+    _packs_dir_option(replay)
+    add_replay_arguments(replay)
 
     from .judging import add_arguments as add_sample_arguments, cmd_sample
 
