@@ -1,12 +1,14 @@
-"""The HTML report of `cslint scan`: structure, self-containment, escaping, highlights, empty data."""
+"""The HTML report of `cslint scan`: structure, self-containment, escaping, highlights, empty data,
+Chinese labels, filter keys, folding and paging (the script itself runs in test_report_browser.py)."""
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 
-from lint.scan.report import CATEGORY_NAMES, render_report
+from lint.scan.report import CATEGORY_NAMES, PAGE_SIZE, render_report
 
 CATEGORIES = ("forbidden", "tone", "jargon", "filler", "honorific", "courtesy")
 XSS = "<script>alert(1)</script>"
@@ -14,6 +16,7 @@ CHECKED_TAGS = {
     "html", "head", "body", "main", "section", "article", "figure", "h1", "h2", "h3", "p", "div",
     "span", "mark", "code", "table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li", "dl",
     "dt", "dd", "style", "title", "svg", "g", "text", "rect", "line", "polyline", "circle",
+    "details", "summary", "nav", "label", "select", "option", "button", "script",
 }
 
 
@@ -27,12 +30,16 @@ class ReportParser(HTMLParser):
         self.start_tags: list[tuple[str, dict[str, str | None]]] = []
         self.marks: list[dict[str, str]] = []
         self._mark: dict[str, str] | None = None
+        self.visible: list[str] = []  # text a reader sees (not in style, script, code or SVG titles)
+        self._hidden_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         self.start_tags.append((tag, attributes))
         if tag in CHECKED_TAGS:
             self.open_tags.append(tag)
+        if tag in {"style", "script", "code", "title"}:
+            self._hidden_depth += 1
         if tag == "mark":
             self._mark = {"class": attributes.get("class") or "", "title": attributes.get("title") or "",
                           "text": ""}
@@ -44,6 +51,8 @@ class ReportParser(HTMLParser):
         if tag == "mark" and self._mark is not None:
             self.marks.append(self._mark)
             self._mark = None
+        if tag in {"style", "script", "code", "title"}:
+            self._hidden_depth -= 1
         if tag not in CHECKED_TAGS:
             return
         if not self.open_tags or self.open_tags[-1] != tag:
@@ -52,6 +61,8 @@ class ReportParser(HTMLParser):
         self.open_tags.pop()
 
     def handle_data(self, data: str) -> None:
+        if not self._hidden_depth:
+            self.visible.append(data)
         if self._mark is not None:
             self._mark["text"] += data
 
@@ -202,13 +213,15 @@ def test_page_is_self_contained(summary: dict) -> None:
     page = render_report(summary)
     parsed = parse(page)
     for tag, attrs in parsed.start_tags:
-        assert tag not in {"script", "link", "img", "iframe", "object", "embed"}
-        for name in ("src", "href", "xlink:href"):
-            value = (attrs.get(name) or "").strip()
-            assert not value.startswith(("http://", "https://", "//")), (tag, name, value)
-    assert "<script src" not in page
-    assert "http://" not in page and "https://" not in page
+        assert tag not in {"link", "img", "iframe", "object", "embed", "base", "form"}
+        for name in ("src", "href", "xlink:href", "action"):
+            assert name not in attrs, (tag, name)
+    scripts = [attrs for tag, attrs in parsed.start_tags if tag == "script"]
+    assert scripts == [{"type": "application/json", "id": "report-data"}, {}]  # inline only
+    assert "http://" not in page and "https://" not in page and "//cdn" not in page
     assert "url(" not in page and "@import" not in page
+    for network in ("fetch(", "XMLHttpRequest", "WebSocket", "import(", "eval(", "innerHTML"):
+        assert network not in page
 
 
 def test_charts_are_inline_svg() -> None:
@@ -222,13 +235,15 @@ def test_transcript_text_is_escaped() -> None:
     page = render_report(summary_without_dates())
     parsed = parse(page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<script" not in page.lower()
-    assert all(tag != "script" for tag, _ in parsed.start_tags)
+    assert XSS not in page and page.lower().count("<script") == 2  # the page's own data and script
+    assert [tag for tag, _ in parsed.start_tags].count("script") == 2
     # ids, agent names, input paths and the formula are escaped too
     assert "c-&lt;b&gt;002&lt;/b&gt;" in page
     assert "&lt;i&gt;小李&lt;/i&gt;" in page
     assert "logs/&lt;odd&gt;&amp;name.jsonl" in page
-    assert "(&lt;每会话&gt;)" in page
+    summary = summary_without_dates()
+    summary["score"] = {"formula": "得分 (<每会话>)"}  # no weights: the formula text is shown
+    assert "(&lt;每会话&gt;)" in render_report(summary)
     assert all(tag not in {"b", "i"} for tag, _ in parsed.start_tags)
 
 
@@ -237,8 +252,8 @@ def test_finding_span_is_marked_with_its_phrase_and_message() -> None:
     forbidden = [m for m in marks if m["class"] == "cat-forbidden"]
     assert forbidden == [{"class": "cat-forbidden", "title": '请勿直接说"不知道"', "text": "不知道"}]
     assert {"class": "cat-jargon", "title": "内部术语", "text": "揽收"} in marks
-    assert '<mark class="cat-forbidden" title="请勿直接说&quot;不知道&quot;">不知道</mark>' in \
-        render_report(summary_without_dates())
+    assert ('<mark class="cat-forbidden" data-rule="bu-zhi-dao" title="请勿直接说&quot;不知道&quot;">'
+            '不知道</mark>') in render_report(summary_without_dates())
 
 
 def test_overlapping_span_is_listed_but_not_highlighted() -> None:
@@ -253,7 +268,8 @@ def test_insertion_point_is_a_visible_marker_with_its_message() -> None:
     parsed = parse(render_report(summary_without_dates()))
     markers = [attrs for tag, attrs in parsed.start_tags
                if tag == "span" and "insertion" in (attrs.get("class") or "")]
-    assert markers == [{"class": "insertion cat-courtesy", "title": "回复开头缺少问候语"}]
+    assert markers == [{"class": "insertion cat-courtesy", "data-rule": "missing-greeting",
+                        "title": "回复开头缺少问候语"}]
 
 
 def test_findings_are_listed_with_suggestions() -> None:
@@ -266,8 +282,9 @@ def test_findings_are_listed_with_suggestions() -> None:
 def test_customer_and_agent_turns_look_different() -> None:
     page = render_report(summary_without_dates())
     assert page.count('<div class="turn customer">') == 2
-    assert page.count('<div class="turn agent">') == 2
-    assert ".turn.customer {" in page and ".turn.agent {" in page
+    assert page.count('<div class="turn agent flagged">') == 2  # both agent turns have findings
+    assert ".turn.customer .bubble {" in page and ".turn.agent .bubble {" in page
+    assert page.count('<div class="chat">') == 2
 
 
 def test_all_six_category_names_and_colours_are_shown() -> None:
@@ -283,9 +300,11 @@ def test_all_six_category_names_and_colours_are_shown() -> None:
 def test_top_rules_chart_shows_at_most_fifteen_rules_coloured_by_category() -> None:
     chart = section(render_report(summary_without_dates()), "top-rules")
     assert chart.count('<rect class="bar"') == 15
-    assert ">bu-zhi-dao</text>" in chart and ">12</text>" in chart
+    # a rule is named by its message; its id is in the tooltip
+    assert ">请勿直接说&quot;不知道&quot;</text>" in chart and ">12</text>" in chart
+    assert "<title>服务禁语 · 请勿直接说&quot;不知道&quot;（规则 bu-zhi-dao）：12</title>" in chart
     assert re.search(r'<rect class="bar"[^>]*fill="#c62828"', chart)
-    assert chart.index(">bu-zhi-dao<") < chart.index(">ni-to-nin<")
+    assert chart.index(">请勿直接说") < chart.index(">对客户请用“您”<")
 
 
 def test_time_series_only_when_dates_exist() -> None:
@@ -323,7 +342,8 @@ def test_phrases_and_score_sections() -> None:
     page = render_report(summary_without_dates())
     assert "不知道" in section(page, "phrases")
     score = section(page, "score")
-    assert "得分 = 10×错误" in score and "错误（error）：10" in score
+    assert "会话得分 = max(0, 100 − (10 × 错误数 + 3 × 警告数 + 1 × 提示数))" in score
+    assert "客服得分 = 该客服参与的各会话得分的平均值" in score and "错误：每个扣 10 分" in score
 
 
 @pytest.mark.parametrize("summary", [empty_summary(), {}], ids=["empty", "no-keys"])
@@ -333,3 +353,94 @@ def test_empty_summary_renders_none_notes(summary: dict) -> None:
     for section_id in ("by-category", "top-rules", "phrases", "agents", "conversations"):
         assert '<p class="none">无' in section(page, section_id)
     assert "<svg" not in page and "<table" not in page and "<mark" not in page
+
+
+ALLOWED_LATIN = {"cslint", "max", "logs", "jsonl", "odd", "name", "default", "telecom", "script", "alert",
+                 "findings"}  # findings.jsonl, the output file named in a hint
+
+
+@ALL_SUMMARIES
+def test_visible_text_is_chinese(summary: dict) -> None:
+    """Labels, headings, columns, chart labels and the formula are Chinese: the only Latin words a
+    reader sees come from the data (paths, pack ids, the tool's name)."""
+    visible = " ".join(parse(render_report(summary)).visible)
+    visible = re.sub(r"（[a-z0-9-]+）", "", visible)  # a rule id telling apart rules of one message
+    assert set(re.findall(r"[A-Za-z]{3,}", visible)) <= ALLOWED_LATIN
+    for label in ("概览", "渠道", "在线聊天", "评分方式"):
+        assert label in visible
+    if summary.get("agents"):
+        for column in ("客服", "会话数", "客服轮次", "问题数", "每百轮问题数", "得分", "短语", "次数", "建议"):
+            assert f"<th>{column}</th>" in render_report(summary)
+
+
+def test_rules_are_named_by_their_messages_with_the_id_on_hover() -> None:
+    page = render_report(summary_without_dates())
+    for section_id in ("rules", "phrases", "findings"):
+        assert '<span class="rule" title="bu-zhi-dao">请勿直接说&quot;不知道&quot;</span>' in section(page, section_id)
+    options = re.findall(r'<option value="extra-0\d" title="(extra-0\d)"[^>]*>([^<]*)</option>', page)
+    assert ("extra-00", "口头禅与方言 · 口头禅（extra-00）") in options  # a shared message gets its id
+    assert '<option value="bu-zhi-dao" title="bu-zhi-dao" data-cat="forbidden">服务禁语 · 请勿直接说' in page
+
+
+def test_filter_bar_and_filter_keys() -> None:
+    page = render_report(summary_with_dates())
+    nav = re.search(r'<nav id="filters".*?</nav>', page, re.DOTALL).group(0)
+    for field in ("f-cat", "f-rule", "f-agent", "f-from", "f-to", "f-reset"):
+        assert f'id="{field}"' in nav
+    assert nav.count('<option value="2024-01-05">') == 2
+    assert '<option value="&lt;i&gt;小李&lt;/i&gt;">' in nav
+    assert 'data-dims="cat rule date" data-page-size="50" data-total="20" data-recount="rule"' in section(page, "rules")
+    assert 'data-dims="agent"' in section(page, "agents")
+    assert 'data-dims="cat rule agent"' in section(page, "findings")
+    assert 'data-dims="date"' in section(page, "timeline")
+    first = re.search(r'<tr class="fr"([^>]*)>', section(page, "findings")).group(1)
+    keys = dict(re.findall(r'data-(\w+)="([^"]*)"', first))
+    assert {k: json.loads(v.replace("&quot;", '"')) for k, v in keys.items()} == {
+        "cat": ["courtesy"], "rule": ["missing-greeting"], "agent": ["小王"], "date": []}
+    assert "日期" not in nav.split("f-reset")[0] or 'id="f-from"' in nav
+    assert 'id="f-from"' not in render_report(summary_without_dates())  # no dates: no date filter
+
+
+def test_sections_fold_and_long_tables_page() -> None:
+    summary = summary_without_dates()
+    summary["agents"] = [{"agent": f"坐席{n:03d}", "conversations": 1, "turns": 2, "findings": 1,
+                          "per_100_turns": 50.0, "score": 90.0} for n in range(PAGE_SIZE + 7)]
+    page = render_report(summary)
+    for section_id in ("overview", "by-category", "top-rules", "rules", "phrases", "agents", "findings",
+                       "conversations", "score"):
+        assert re.match(rf'<section id="{section_id}">\n<details( open)?>\n<summary><h2>',
+                        section(page, section_id)), section_id
+    assert '<section id="rules">\n<details>' in page  # long detail tables start folded
+    agents = section(page, "agents")
+    assert agents.count('<tr class="fr"') == PAGE_SIZE + 7 and 'data-page-size="50"' in agents
+    assert '<button type="button" class="prev">上一页</button>' in agents
+    assert '<button type="button" class="next">下一页</button>' in agents
+    assert page.count('<article class="conversation fr"') == 2
+    assert page.count("<details open>\n<summary><h3>会话") == 1  # only the worst conversation unfolded
+
+
+def test_agent_drill_down_and_its_data() -> None:
+    summary = summary_with_dates()
+    summary["agents"][0]["by_date"] = {"2024-01-05": 3, "2024-01-06": 2}
+    summary["agents"][0]["by_category"] = {"forbidden": 4, "honorific": 1}
+    page = render_report(summary)
+    assert '<section id="drilldown" hidden>' in page
+    assert '<button type="button" class="agent-link" data-open-agent="小王"' in section(page, "agents")
+    assert 'data-open-agent="小王"' in section(page, "findings")
+    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>',
+                                page, re.DOTALL).group(1))
+    assert data["agents"]["小王"]["by_date"] == {"2024-01-05": 3, "2024-01-06": 2}
+    assert data["agents"]["小王"]["by_category"] == {"forbidden": 4, "honorific": 1}
+    assert data["agents"]["<i>小李</i>"]["score"] == 6.5 and "by_date" not in data["agents"]["<i>小李</i>"]
+    assert data["byDateRule"]["2024-01-05"]["bu-zhi-dao"] == 5
+    assert data["rules"]["bu-zhi-dao"] == '请勿直接说"不知道"'
+
+
+def test_data_block_cannot_end_the_script() -> None:
+    summary = summary_without_dates()
+    summary["agents"][0]["agent"] = "</script><script>alert(1)</script>\ud800"
+    page = render_report(summary)
+    block = re.search(r'id="report-data">(.*?)</script>', page, re.DOTALL).group(1)
+    assert "<" not in block and ">" not in block and "&" not in block
+    assert "</script><script>alert(1)</script>\ufffd" in json.loads(block)["agents"]
+    page.encode("utf-8")  # a lone surrogate does not break writing the page
