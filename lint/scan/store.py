@@ -205,7 +205,8 @@ def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], fo
         "top_phrases": [{"rule_id": r, "category": c, "phrase": p, "count": n} for (r, c, p), n in
                         sorted(phrases.items(), key=lambda item: (-item[1], item[0]))[:TOP_PHRASES]],
         "agents": [{"agent": a["agent"] or "（无坐席编号）", "conversations": a["conversations"], "turns": a["turns"],
-                    "findings": a["findings"], "per_100_turns": a["per_100_turns"], "score": a["score"]}
+                    "findings": a["findings"], "per_100_turns": a["per_100_turns"], "score": a["score"],
+                    "by_category": {c: a[c] for c in CATEGORIES if c in a}}
                    for a in sorted(agent_rows, key=lambda a: (a["score"], -a["per_100_turns"], a["agent"]))],
         "worst_conversations": [detail for _, detail in sorted(worst, key=lambda item: item[0])[:WORST_KEPT]],
         "score": formula,
