@@ -35,6 +35,9 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
                        help="drop a connection that stops reading its response for this long (default: 10)")
     serve.add_argument("--keep-alive", type=_seconds, default=5.0, metavar="SECONDS",
                        help="close an idle keep-alive connection after this long (default: 5)")
+    serve.add_argument("--worker-start-timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                       help="with --workers N: how long a new worker may take to load the packs and warm up "
+                            "before a restart gives up on it (default: 60; a busy machine needs more than uvicorn's 5)")
 
 
 def _seconds(value: str) -> float:
@@ -78,7 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         uvicorn.run("service.app:create_app_from_env", factory=True, host=args.host, port=args.port,
                     workers=args.workers, log_level="warning", http=GuardedHttpToolsProtocol,
-                    timeout_keep_alive=args.keep_alive)
+                    timeout_keep_alive=args.keep_alive, timeout_worker_healthcheck=int(args.worker_start_timeout))
     finally:
         shutil.rmtree(snapshot_dir, ignore_errors=True)
     return 0
