@@ -33,6 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--partition-bytes", type=int, default=None, metavar="BYTES",
                         help="size of a unit of work and of checkpointing (default: about 1/64 of the "
                              "inputs, 256 KiB to 4 MiB)")
+    parser.add_argument("--disputes", metavar="FILE",
+                        help="findings judged wrong (申诉), left out of every score: a judged `cslint sample` sheet "
+                             "(CSV or .xlsx: 编号 id, 判定 verdict, 备注 note) or JSONL of {id, verdict, reason}; "
+                             "re-run with another FILE to recompute without checking again")
     parser.add_argument("--excel", action="store_true",
                         help=f"also write DIR/{WORKBOOK}: sheets agents, conversations, findings, rules "
                              "(needs openpyxl: pip install 'cslint[xlsx]')")
@@ -64,7 +68,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         try:
             outcome = run_scan(args.inputs, args.out, options, workers=args.workers, engine=args.engine,
                                scheduler=args.scheduler, strict=args.strict, fresh=args.fresh,
-                               partition_bytes=args.partition_bytes, on_progress=progress.update)
+                               partition_bytes=args.partition_bytes, disputes=args.disputes,
+                               on_progress=progress.update)
         finally:
             progress.close()
     except (ScanError, StateMismatch, WorkbookUnavailable, OSError) as exc:
@@ -83,7 +88,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     flagged = totals.get("flagged_agent_turns", 0)
     share = f"{flagged / totals['agent_turns']:.1%}" if totals["agent_turns"] else "0%"
     print(f"扫描完成{resumed}：{totals['conversations']:,} 个会话，{totals['turns']:,} 轮（坐席 {totals['agent_turns']:,} 轮，"
-          f"其中 {flagged:,} 轮有问题，占 {share}），{totals['findings']:,} 个问题，{totals['errors']:,} 行无法读取；"
+          f"其中 {flagged:,} 轮有问题，占 {share}），{totals['findings']:,} 个问题{_disputed(totals)}，{totals['errors']:,} 行无法读取；"
           f"用时 {outcome.seconds:.1f} 秒。")
     by_rule = outcome.summary.get("by_rule", {})
     if by_rule:
@@ -91,6 +96,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     excel = f"、{WORKBOOK}" if args.excel else ""
     print(f"输出：{Path(args.out) / 'report.html'}（另有 findings.jsonl、conversations.csv、agents.csv、errors.jsonl{excel}）")
     return 0
+
+
+def _disputed(totals: dict) -> str:
+    disputed = totals.get("disputed", 0)
+    return f"（另有 {disputed:,} 个经申诉排除）" if disputed else ""
 
 
 def _write_excel(out: Path) -> bool:

@@ -116,6 +116,7 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
             checked = _check_turn_by_turn(run, checker, channel, gathered)
     findings_by_turn: dict[int, list[dict]] = defaultdict(list)
     severities: Counter[str] = Counter()
+    ledger: list[list[str]] = []  # [id, date] of each finding, in findings order
     categories: Counter[str] = Counter()
     for index, position, text, result in checked:
         row = run[index]
@@ -131,6 +132,7 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
                 "suggestion": suggestion, "message": diag.message, "source": row.where,
             }
             gathered.findings.append(finding)
+            ledger.append([finding["id"], row.date or ""])
             findings_by_turn[index].append(finding)
             severities[diag.severity.value] += 1
             categories[diag.category.value] += 1
@@ -144,6 +146,7 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
         **{c: categories[c] for c in CATEGORIES}, "score": score,
         "date": next((r.date for r in run if r.date), "") or "",
     })
+    gathered.ledger.append([agents, ledger])
     gathered.totals["conversations"] += 1
     gathered.totals["turns"] += len(run)
     gathered.totals["agent_turns"] += len(agent_turns)
@@ -203,6 +206,7 @@ class Gathered:
         self.index = index
         self.findings: list[dict] = []
         self.conversations: list[dict] = []
+        self.ledger: list[list] = []  # per conversation: [its agents, [[finding id, date], ...] in findings order]
         self.errors: list[dict] = []
         self.totals: Counter[str] = Counter()
         self.by_category: Counter[str] = Counter()
@@ -234,7 +238,7 @@ class Gathered:
             "conversation": conversation, "score": score, "findings": total, "source": run[0].where,
             "turns": [{
                 "turn": row.turn if row.turn is not None else i, "role": row.role, "agent": row.agent, "text": row.text,
-                "findings": [{"start": f["start"], "end": f["end"], "rule_id": f["rule"], "category": f["category"],
+                "findings": [{"id": f["id"], "start": f["start"], "end": f["end"], "rule_id": f["rule"], "category": f["category"],
                               "message": f["message"], "suggestion": f["suggestion"]} for f in findings_by_turn.get(i, [])],
             } for i, row in enumerate(run)],
         }
@@ -249,6 +253,7 @@ class Gathered:
             "index": self.index,
             "findings": self.findings,
             "conversations": self.conversations,
+            "ledger": self.ledger,
             "errors": self.errors,
             "totals": dict(self.totals),
             "by_category": dict(self.by_category),

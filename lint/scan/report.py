@@ -36,7 +36,11 @@ The summary is a JSON-serialisable dict of this shape (a missing key is read as 
         ...
       ],
       "score": {"formula": "human-readable formula text",
-                "weights": {"error": 10, "warning": 3, "info": 1}}
+                "weights": {"error": 10, "warning": 3, "info": 1}},
+      "disputes": {"file": str,                                             # optional (--disputes)
+                   "findings": [{"id": str, "conversation": str, "turn": int, "agent": str | None,
+                                 "rule": str, "category": str, "phrase": str, "context": str,
+                                 "start": int, "end": int, "reason": str, ...}, ...]}
     }
 
 Date keys are ISO dates. `top_phrases`, `agents` and `worst_conversations` come sorted (most
@@ -49,8 +53,8 @@ id), with the id on hover (a `title`).
 Sections, in order: header (inputs, packs, channel, totals) and the filter bar (category, rule,
 agent, date range); the agent drill-down (hidden until an agent is clicked); findings by
 category; top rules; all rules (table); findings per day (only with dates); frequent phrases;
-agents; findings in the worst conversations (table); the worst conversations as chats; score
-formula (in Chinese, from the weights). Each section folds (`<details>`); long tables show
+agents; findings in the worst conversations (table); the worst conversations as chats; the
+disputed findings with their reasons (申诉, only with `disputes`); score formula (in Chinese, from the weights). Each section folds (`<details>`); long tables show
 PAGE_SIZE rows a page. A table answers the filters it has data for and says which it ignores:
 the agent drill-down and the agent filter can only reach the findings of the worst
 conversations, and an agent's daily trend needs the optional `agents[].by_date`.
@@ -67,6 +71,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from ..model import CATEGORY_DISPLAY_NAMES, Category
+from .partition import CONTEXT_CHARS
 
 CATEGORY_ORDER = tuple(c.value for c in Category)
 CATEGORY_COLOURS = {
@@ -172,6 +177,7 @@ def render_report(summary: Mapping[str, Any]) -> str:
         _agents_section(agents),
         _findings_section(conversations, rules),
         _conversations_section(conversations, rules),
+        _disputes_section(summary.get("disputes"), rules),
         _score_section(summary.get("score") or {}),
     )
     data = _page_data(agents, by_date_rule, rules)
@@ -602,6 +608,40 @@ def _conversations_section(conversations: Sequence[Mapping[str, Any]], rules: Ru
     legend = '<p class="hint">客户在左，客服在右；问题已在回复中标出，悬停可见说明。</p>'
     return _section("conversations", f"问题最多的会话（{len(conversations)} 个）",
                     legend + _filterable(body, dims, 0, len(conversations)))
+
+
+def _disputes_section(disputes: Any, rules: Rules) -> str:
+    """申诉: the findings judged wrong, each with its reason (none of them counts anywhere above)."""
+    if not isinstance(disputes, Mapping):
+        return ""
+    findings = [f for f in disputes.get("findings") or [] if isinstance(f, Mapping)]
+    source = f'<p class="hint">申诉文件：<code>{esc(disputes.get("file"))}</code>。以下问题经申诉判定为误报，' \
+             '不计入任何得分和统计（findings.jsonl 中保留，标有 "disputed": true）。</p>'
+    if not findings:
+        return _section("disputes", "申诉（已排除的问题）", source + _none_note("无（申诉文件中没有本次扫描的问题）"))
+    rows = [
+        Row((f"<code>{esc(f.get('id'))}</code>", f"<code>{esc(f.get('conversation'))}</code>", esc(f.get("turn")),
+             _agent_button(f.get("agent")), _chip(str(f.get("category") or "")), rules.label(f.get("rule")),
+             _disputed_context(f), f'<span class="reason">{esc(f.get("reason")) or NONE_NOTE}</span>'),
+            {"cat": [str(f.get("category") or "")], "rule": [str(f.get("rule"))], "agent": [_agent_name(f.get("agent"))]})
+        for f in findings
+    ]
+    headers = ("编号", "会话", "轮次", "客服", "类别", "规则", "上下文", "申诉理由")
+    count = f'<p class="hint">共 {len(rows)} 条。</p>'
+    return _section("disputes", "申诉（已排除的问题）",
+                    source + count + _filter_table(headers, rows, 99, ("cat", "rule", "agent")))
+
+
+def _disputed_context(finding: Mapping[str, Any]) -> str:
+    """The finding's context with its phrase marked (where the context holds it)."""
+    context, phrase = str(finding.get("context") or ""), str(finding.get("phrase") or "")
+    start, end = finding.get("start"), finding.get("end")
+    if isinstance(start, int) and isinstance(end, int):
+        offset = min(start, CONTEXT_CHARS)
+        if phrase and context[offset:offset + end - start] == phrase:
+            return (f"{esc(context[:offset])}<mark>{esc(phrase)}</mark>"
+                    f"{esc(context[offset + end - start:])}")
+    return esc(context) or f'<span class="phrase">{esc(phrase)}</span>'
 
 
 def _score_section(score: Mapping[str, Any]) -> str:

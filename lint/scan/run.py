@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..checker import Checker
+from .disputes import Disputes, DisputesError, read_disputes
 from .partition import ScanOptions, checker_for, run_partition, scoring_of
 from .inputs import ColumnMap
 from .orphans import exit_with_parent
 from .overlap import own_file_among
 from .plan import Partition, plan
 from .snapshot import changes, snapshots
-from .store import ScanState, merge
+from .store import ScanState, merge, unknown_notes
 
 ENGINES = ("local", "dask")
 
@@ -47,10 +48,11 @@ class ScanOutcome:
 
 def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *, workers: int | None = None,
              engine: str = "local", scheduler: str | None = None, strict: bool = False, fresh: bool = False,
-             partition_bytes: int | None = None,
+             partition_bytes: int | None = None, disputes: str | Path | None = None,
              on_progress: Callable[[int, int], None] | None = None) -> ScanOutcome:
     """Scan `inputs` into `out_dir`, resuming what a killed run left. `on_progress(bytes, turns)`
-    is called after each partition."""
+    is called after each partition. `disputes`: a disputes file (see `lint.scan.disputes`),
+    read first; its disputed findings count in no score."""
     started = time.perf_counter()
     missing = [p for p in inputs if not Path(p).is_file()]
     if missing:
@@ -58,6 +60,7 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
     clash = own_file_among(inputs, out_dir)
     if clash:
         raise ScanError(clash)
+    judged = _read_disputes(disputes)
     checker = checker_for(options)  # PackError: a broken pack
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -65,10 +68,12 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
         taken = snapshots(inputs, None if fresh else state.stored_inputs())
         partitions = plan(list(inputs), partition_bytes, ColumnMap(options.columns), [s["size"] for s in taken],
                           options.encoding)
-        stored = state.open(_manifest(taken, options, checker, partitions), fresh=fresh)
+        digest = judged.digest() if judged else None
+        stored = state.open(_manifest(taken, options, checker, partitions), fresh=fresh, disputes=digest)
         if stored.get("complete"):
             summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-            return ScanOutcome(summary, len(partitions), 0, time.perf_counter() - started, changes(inputs, taken))
+            notes = changes(inputs, taken) + (unknown_notes(judged, summary["disputes"]["findings"]) if judged else [])
+            return ScanOutcome(summary, len(partitions), 0, time.perf_counter() - started, notes)
         done = state.done()
         todo = [p for p in partitions if p.index not in done]
         if on_progress and done:
@@ -90,9 +95,19 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
             "notes": notes,
         }
         rules = {r.id: {"category": r.category.value, "message": r.message} for r in checker.rules}
-        summary = merge(state, len(partitions), header, rules, {"formula": scoring.formula(), "weights": scoring.weights})
-        state.mark_complete(stored)
+        summary = merge(state, len(partitions), header, rules, scoring, judged)
+        state.mark_complete(stored, digest)
+        notes = notes + (unknown_notes(judged, summary["disputes"]["findings"]) if judged else [])
         return ScanOutcome(summary, len(partitions), len(todo), time.perf_counter() - started, notes)
+
+
+def _read_disputes(path: str | Path | None) -> Disputes | None:
+    if path is None:
+        return None
+    try:
+        return read_disputes(path)
+    except DisputesError as exc:
+        raise ScanError(str(exc)) from None
 
 
 def _manifest(taken: list[dict], options: ScanOptions, checker: Checker, partitions: list[Partition]) -> dict:

@@ -8,8 +8,10 @@ A part file exists only once its partition is completely done (write to a tempor
 rename), so a scan killed at any moment, even by SIGKILL, resumes by running the partitions that
 have no part yet. The outputs are merged from the parts in partition order and each is renamed
 into place whole; the merge is a pure function of the parts, so a resumed scan writes outputs
-identical to an uninterrupted one. After a complete merge the manifest says so and the parts are
-removed; running the same command again then has nothing left to do.
+identical to an uninterrupted one. After a complete merge the manifest says so, with the digest
+of the disputes it applied; running the same command again then has nothing left to do. The parts
+are kept: a re-run with another disputes file (`--disputes`, see `lint.scan.disputes`) merges
+them again without checking anything.
 
 The CSV outputs are UTF-8 with a byte-order mark (what Excel and WPS on a Chinese desktop need to
 read them as UTF-8 rather than GBK): the merge writes the mark once, before the header, and the
@@ -29,6 +31,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..model import Scoring
+from .disputes import Disputes, apply_to_part
 from .partition import CATEGORIES, CONVERSATION_COLUMNS, WORST_KEPT, worst_key
 from .report import render_report
 
@@ -102,8 +106,9 @@ class ScanState:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def open(self, manifest: dict, fresh: bool = False) -> dict:
-        """Start or resume. Returns the stored manifest (with `complete`)."""
+    def open(self, manifest: dict, fresh: bool = False, disputes: str | None = None) -> dict:
+        """Start or resume. Returns the stored manifest (with `complete`: false when the outputs
+        were merged with other disputes than `disputes`, a digest)."""
         manifest = json.loads(json.dumps(manifest))  # compare as stored (tuples become lists)
         if fresh:
             shutil.rmtree(self.parts_dir, ignore_errors=True)
@@ -115,6 +120,8 @@ class ScanState:
                                     "(use --fresh to start over, or another --out)")
             if stored.get("complete") and not all((self.out_dir / name).exists() for name in OUTPUTS):
                 stored["complete"] = False  # outputs removed by hand: scan again
+            if stored.get("complete") and stored.get("disputes") != disputes:
+                stored["complete"] = False  # other disputes: merge again (from the kept parts)
             if not stored.get("complete"):
                 self.parts_dir.mkdir(parents=True, exist_ok=True)
             return stored
@@ -123,10 +130,10 @@ class ScanState:
         write_atomically(self.manifest_path, json.dumps(stored, ensure_ascii=False, indent=1).encode())
         return stored
 
-    def mark_complete(self, stored: dict) -> None:
-        stored = {**stored, "complete": True}
+    def mark_complete(self, stored: dict, disputes: str | None = None) -> None:
+        """The outputs are merged, with the disputes of digest `disputes` (None: none)."""
+        stored = {**stored, "complete": True, "disputes": disputes}
         write_atomically(self.manifest_path, json.dumps(stored, ensure_ascii=False, indent=1).encode())
-        shutil.rmtree(self.parts_dir, ignore_errors=True)
 
     # --- parts ------------------------------------------------------------------------------
     def part_path(self, index: int) -> Path:
@@ -155,9 +162,12 @@ class ScanState:
 AGENT_COLUMNS = ("agent", "conversations", "turns", "findings", "per_100_turns", *CATEGORIES, "score")
 
 
-def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], formula: dict) -> dict:
-    """Write every output from the parts; returns the summary (what report.html shows)."""
+def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], scoring: Scoring,
+          disputes: Disputes | None = None) -> dict:
+    """Write every output from the parts, without the disputed findings in any count or score;
+    returns the summary (what report.html shows)."""
     out = state.out_dir
+    disputed: list[dict] = []
     totals: Counter[str] = Counter()
     by_category: Counter[str] = Counter({c: 0 for c in CATEGORIES})
     by_rule: Counter[str] = Counter()
@@ -172,6 +182,8 @@ def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], fo
         conversation_rows = csv.DictWriter(conversations, CONVERSATION_COLUMNS, lineterminator="\n")
         conversation_rows.writeheader()
         for part in state.parts(count):
+            if disputes is not None:
+                disputed += apply_to_part(part, disputes, scoring)
             findings.write(part["findings_jsonl"])
             errors.write(part["errors_jsonl"])
             conversations.write(part["conversations_csv"])
@@ -195,11 +207,11 @@ def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], fo
     summary = {
         **header,
         "totals": {k: totals[k] for k in ("conversations", "turns", "agent_turns", "flagged_agent_turns", "findings",
-                                          "errors")},
+                                          "disputed", "errors")},
         "agent_chars": chars,
         "by_category": {c: by_category[c] for c in CATEGORIES},
-        "by_rule": {rule: {"count": n, **rules.get(rule, {"category": "", "message": ""})}
-                    for rule, n in sorted(by_rule.items(), key=lambda item: (-item[1], item[0]))},
+        "by_rule": _by_rule(by_rule, Counter(f["rule"] for f in disputed), rules),
+        "disputed_by_category": {c: sum(1 for f in disputed if f["category"] == c) for c in CATEGORIES},
         "by_date_category": {d: {c: by_date_category[d][c] for c in CATEGORIES} for d in sorted(by_date_category)},
         "by_date_rule": {d: dict(sorted(by_date_rule[d].items())) for d in sorted(by_date_rule)},
         "top_phrases": [{"rule_id": r, "category": c, "phrase": p, "count": n} for (r, c, p), n in
@@ -209,11 +221,33 @@ def merge(state: ScanState, count: int, header: dict, rules: dict[str, dict], fo
                     "by_category": {c: a[c] for c in CATEGORIES if c in a}}
                    for a in sorted(agent_rows, key=lambda a: (a["score"], -a["per_100_turns"], a["agent"]))],
         "worst_conversations": [detail for _, detail in sorted(worst, key=lambda item: item[0])[:WORST_KEPT]],
-        "score": formula,
+        "score": {"formula": scoring.formula(), "weights": scoring.weights},
     }
+    if disputes is not None:
+        summary["notes"] = [*summary.get("notes", []), *unknown_notes(disputes, disputed)]
+        summary["disputes"] = {"file": disputes.path, "findings": disputed}
     write_atomically(out / "summary.json", json.dumps(summary, ensure_ascii=False, indent=1).encode())
     write_atomically(out / "report.html", render_report(summary).encode())
     return summary
+
+
+def _by_rule(counted: Counter, disputed: Counter, rules: dict[str, dict]) -> dict[str, dict]:
+    """Findings per rule, most first: counted ones, and (when any) the disputed ones apart."""
+    entries = {}
+    for rule in sorted(counted.keys() | disputed.keys(), key=lambda r: (-counted[r], r)):
+        entries[rule] = {"count": counted[rule], **rules.get(rule, {"category": "", "message": ""})}
+        if disputed[rule]:
+            entries[rule]["disputed"] = disputed[rule]
+    return entries
+
+
+def unknown_notes(disputes: Disputes, disputed: list[dict]) -> list[str]:
+    """A note on the ids of the disputes file that no finding of the scan has."""
+    unknown = sorted(set(disputes.reasons) - {f["id"] for f in disputed})
+    if not unknown:
+        return []
+    shown = ", ".join(unknown[:10]) + (", …" if len(unknown) > 10 else "")
+    return [f"{disputes.path}: {len(unknown)} disputed id(s) match no finding of this scan: {shown}"]
 
 
 def _agent_rows(agents: dict[str, Counter]) -> list[dict]:
