@@ -37,17 +37,29 @@ AGENT_ROLES = {"agent", "客服", "坐席", "staff", "service", "assistant", "op
 CUSTOMER_ROLES = {"customer", "客户", "用户", "user", "client", "buyer", "顾客", "买家", "visitor", "访客"}
 
 
-@dataclass(frozen=True, slots=True)
 class Row:
-    """One usable turn."""
+    """One usable turn. A plain slotted class (not a frozen dataclass): one is built per row, and
+    building it is on the scan's hot path."""
 
-    conversation: str | None  # None: the file has no conversation column
-    turn: int | None  # the turn column, when there is one
-    role: str  # "agent" or "customer"
-    agent: str | None
-    text: str
-    date: str | None  # YYYY-MM-DD from the timestamp column, when it parses
-    where: str  # file:line
+    __slots__ = ("conversation", "turn", "role", "agent", "text", "date", "where")
+
+    def __init__(self, conversation: str | None, turn: int | None, role: str, agent: str | None, text: str,
+                 date: str | None, where: str) -> None:
+        self.conversation = conversation  # None: the file has no conversation column
+        self.turn = turn  # the turn column, when there is one
+        self.role = role  # "agent" or "customer"
+        self.agent = agent
+        self.text = text
+        self.date = date  # YYYY-MM-DD from the timestamp column, when it parses
+        self.where = where  # file:line
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Row):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in Row.__slots__)
+
+    def __repr__(self) -> str:
+        return "Row(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in Row.__slots__) + ")"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +78,13 @@ class ColumnMap:
         self.explicit = dict(explicit or {})
         self._resolved: dict[tuple[str, ...], dict[str, str | None]] = {}  # rows of a file share their keys
 
-    def resolve(self, columns: list[str]) -> dict[str, str | None]:
-        """field -> column name in this file (None when absent)."""
+    def resolve(self, columns) -> dict[str, str | None]:
+        """field -> column name in this file (None when absent); `columns`: a list of names, or a
+        row's dict (its keys)."""
         key = tuple(columns)
         cached = self._resolved.get(key)
         if cached is None:
-            cached = self._resolved[key] = self._resolve(columns)
+            cached = self._resolved[key] = self._resolve(list(key))
         return cached
 
     def _resolve(self, columns: list[str]) -> dict[str, str | None]:
@@ -155,26 +168,39 @@ def make_row(record: dict, columns: dict[str, str | None], where: str) -> Row | 
     text_column = columns["text"]
     if text_column is None:
         return BadRow(where, "no text column (use --map text=COLUMN)")
-    text = record.get(text_column)
-    if not isinstance(text, str) or not text.strip():
-        return BadRow(where, "missing or empty text")
-    raw_role = record.get(columns["role"]) if columns["role"] is not None else None
-    role = _role(raw_role)
+    get = record.get
+    text = get(text_column)
+    if type(text) is not str or not text.strip():
+        if not isinstance(text, str) or not text.strip():
+            return BadRow(where, "missing or empty text")
+    role_column = columns["role"]
+    raw_role = get(role_column) if role_column is not None else None
+    role = _ROLE_OF.get(raw_role) if type(raw_role) is str else None
     if role is None:
-        return BadRow(where, f"unknown role {raw_role!r} (agent/客服/坐席 or customer/客户/用户)")
-    conversation = record.get(columns["conversation"]) if columns["conversation"] is not None else None
-    agent = record.get(columns["agent"]) if columns["agent"] is not None and role == "agent" else None
-    timestamp = record.get(columns["timestamp"]) if columns["timestamp"] is not None else None
-    turn = record.get(columns["turn"]) if columns["turn"] is not None else None
-    return Row(
-        conversation=str(conversation) if conversation not in (None, "") else None,
-        turn=turn if type(turn) is int else _turn(turn),
-        role=role,
-        agent=str(agent) if agent not in (None, "") else None,
-        text=text,
-        date=_date(timestamp) if timestamp is not None else None,
-        where=where,
-    )
+        role = _role(raw_role)
+        if role is None:
+            return BadRow(where, f"unknown role {raw_role!r} (agent/客服/坐席 or customer/客户/用户)")
+    column = columns["conversation"]
+    conversation = get(column) if column is not None else None
+    if conversation is not None and type(conversation) is not str:
+        conversation = str(conversation) if conversation != "" else None
+    elif conversation == "":
+        conversation = None
+    agent = None
+    if role == "agent":
+        column = columns["agent"]
+        if column is not None:
+            agent = get(column)
+            if agent is not None and type(agent) is not str:
+                agent = str(agent) if agent != "" else None
+            elif agent == "":
+                agent = None
+    column = columns["timestamp"]
+    timestamp = get(column) if column is not None else None
+    column = columns["turn"]
+    turn = get(column) if column is not None else None
+    return Row(conversation, turn if type(turn) is int else _turn(turn), role, agent, text,
+               _date(timestamp) if timestamp is not None else None, where)
 
 
 # --- JSONL ---------------------------------------------------------------------------------------
@@ -192,13 +218,33 @@ def parse_jsonl_line(raw: bytes | int, where: str, columns: ColumnMap, encoding:
         return BadRow(where, undecodable_reason(raw, encoding))
     if line.startswith("\ufeff"):  # a UTF-8 BOM opening the file
         line = line[1:]
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return BadRow(where, f"broken JSON: {exc.msg} at column {exc.colno}")
-    if not isinstance(record, dict):
+    record = _loads(line)
+    if record is _BROKEN:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            return BadRow(where, f"broken JSON: {exc.msg} at column {exc.colno}")
+    if type(record) is not dict:
         return BadRow(where, "a row is a JSON object")
-    return make_row(record, columns.resolve(list(record)), where)
+    return make_row(record, columns.resolve(record), where)
+
+
+_BROKEN = object()
+_scan_once = json.decoder.JSONDecoder().scan_once  # the C scanner json.loads ends up in
+
+
+def _loads(line: str) -> object:
+    """json.loads(line) for the common line (a value from its first character, then only its line
+    end), without json.loads' layers; `_BROKEN` for anything else, which json.loads then reads
+    (and explains). Same values: the same scanner with the same defaults."""
+    try:
+        value, end = _scan_once(line, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return _BROKEN
+    rest = len(line) - end
+    if rest == 0 or (rest == 1 and line[end] == "\n") or (rest == 2 and line[end:] == "\r\n"):
+        return value
+    return _BROKEN
 
 
 # --- CSV -----------------------------------------------------------------------------------------

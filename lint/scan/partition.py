@@ -73,9 +73,15 @@ def encode_part(checked: dict) -> bytes:
     rows = io.StringIO()
     csv.DictWriter(rows, CONVERSATION_COLUMNS, lineterminator="\n").writerows(checked.pop("conversations"))
     checked["conversations_csv"] = rows.getvalue()
-    checked["findings_jsonl"] = "".join(json.dumps(f, ensure_ascii=False) + "\n" for f in checked.pop("findings"))
-    checked["errors_jsonl"] = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in checked.pop("errors"))
-    return gzip.compress(json.dumps(checked, ensure_ascii=False).encode(), compresslevel=1, mtime=0)
+    findings = checked.pop("findings")
+    checked["findings_jsonl"] = "\n".join(map(_encode, findings)) + "\n" if findings else ""
+    errors = checked.pop("errors")
+    checked["errors_jsonl"] = "\n".join(map(_encode, errors)) + "\n" if errors else ""
+    return gzip.compress(_encode(checked).encode(), compresslevel=1, mtime=0)
+
+
+# json.dumps(x, ensure_ascii=False) without building an encoder per call (the same output)
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def check_partition(part: Partition, options: ScanOptions) -> dict:
@@ -104,8 +110,9 @@ def _conversations(rows: Iterable[Row | BadRow], gathered: "Gathered") -> Iterab
 
 
 def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, channel: str, gathered: "Gathered") -> None:
-    if any(r.turn is not None for r in run):
-        run = sorted(run, key=lambda r: (r.turn is None, r.turn if r.turn is not None else 0))
+    turns = [r.turn for r in run]
+    if turns.count(None) != len(turns) and (None in turns or any(a > b for a, b in zip(turns, turns[1:]))):
+        run = sorted(run, key=lambda r: (r.turn is None, r.turn if r.turn is not None else 0))  # stable
     conversation = run[0].conversation if run[0].conversation is not None else run[0].where
     if run[0].conversation is None:  # no conversation ids: each turn alone, checked as a middle turn
         checked = [(0, "middle", run[0].text, checker.check(run[0].text, channel, "middle"))] if run[0].role == "agent" else []
@@ -119,6 +126,8 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
     ledger: list[list[str]] = []  # [id, date] of each finding, in findings order
     categories: Counter[str] = Counter()
     for index, position, text, result in checked:
+        if not result.diagnostics:
+            continue
         row = run[index]
         for diag in result.diagnostics:
             suggestion = diag.suggestions[0].text if diag.suggestions else None
@@ -143,26 +152,38 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
     gathered.conversations.append({
         "conversation": conversation, "source": run[0].where, "agents": ";".join(a for a in agents if a),
         "turns": len(run), "agent_turns": len(agent_turns), "findings": sum(categories.values()),
-        **{c: categories[c] for c in CATEGORIES}, "score": score,
+        **{c: categories.get(c, 0) for c in CATEGORIES}, "score": score,
         "date": next((r.date for r in run if r.date), "") or "",
     })
     gathered.ledger.append([agents, ledger])
-    gathered.totals["conversations"] += 1
-    gathered.totals["turns"] += len(run)
-    gathered.totals["agent_turns"] += len(agent_turns)
-    gathered.totals["flagged_agent_turns"] += sum(1 for i in agent_turns if findings_by_turn.get(i))
-    gathered.agent_chars += sum(len(run[i].text) for i in agent_turns)
-    for agent in agents:
-        stats = gathered.agents[agent]
+    totals = gathered.totals
+    totals["conversations"] += 1
+    totals["turns"] += len(run)
+    totals["agent_turns"] += len(agent_turns)
+    totals["flagged_agent_turns"] += len(findings_by_turn)  # only turns with findings have an entry
+    gathered.agent_chars += sum([len(text) for _, _, text, _ in checked])
+    if len(agents) == 1:  # the common case: every agent turn is this agent's
+        stats = gathered.agents[agents[0]]
         stats["conversations"] += 1
         stats["score_sum"] += score
-        mine = [i for i in agent_turns if (run[i].agent or "") == agent]
-        stats["turns"] += len(mine)
-        for i in mine:
-            for finding in findings_by_turn[i]:
+        stats["turns"] += len(agent_turns)
+        for i in agent_turns:
+            for finding in findings_by_turn.get(i, ()):
                 stats["findings"] += 1
                 stats[finding["category"]] += 1
-    gathered.consider_worst(conversation, score, run, findings_by_turn)
+    else:
+        for agent in agents:
+            stats = gathered.agents[agent]
+            stats["conversations"] += 1
+            stats["score_sum"] += score
+            mine = [i for i in agent_turns if (run[i].agent or "") == agent]
+            stats["turns"] += len(mine)
+            for i in mine:
+                for finding in findings_by_turn.get(i, ()):
+                    stats["findings"] += 1
+                    stats[finding["category"]] += 1
+    if findings_by_turn:
+        gathered.consider_worst(conversation, score, run, findings_by_turn)
 
 
 def finding_id(conversation: object, turn: object, rule: str, start: int, end: int) -> str:
@@ -173,8 +194,14 @@ def finding_id(conversation: object, turn: object, rule: str, start: int, end: i
     and lose; a base32 one practically never can (about 1 in 10^11). JSON keeps the conversation
     id's type and the field boundaries unambiguous.
     """
-    key = json.dumps([conversation, turn, rule, start, end], ensure_ascii=False)
-    return base64.b32encode(hashlib.sha1(key.encode("utf-8")).digest()).decode("ascii")[:16].lower()
+    key = _encode([conversation, turn, rule, start, end])
+    # the first 16 characters of base64.b32encode(digest).lower(): its first 80 bits, 5 at a time
+    bits = int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:10], "big")
+    return "".join([_B32[(bits >> shift) & 31] for shift in _SHIFTS])
+
+
+_B32 = "abcdefghijklmnopqrstuvwxyz234567"
+_SHIFTS = range(75, -1, -5)
 
 
 def finding_context(text: str, start: int, end: int) -> str:
