@@ -41,25 +41,40 @@ class Row:
     """One usable turn. A plain slotted class (not a frozen dataclass): one is built per row, and
     building it is on the scan's hot path."""
 
-    __slots__ = ("conversation", "turn", "role", "agent", "text", "date", "where")
+    __slots__ = ("conversation", "turn", "role", "agent", "text", "where", "_timestamp", "_date")
+    FIELDS = ("conversation", "turn", "role", "agent", "text", "date", "where")
 
     def __init__(self, conversation: str | None, turn: int | None, role: str, agent: str | None, text: str,
-                 date: str | None, where: str) -> None:
+                 timestamp: Any, where: str) -> None:
         self.conversation = conversation  # None: the file has no conversation column
         self.turn = turn  # the turn column, when there is one
         self.role = role  # "agent" or "customer"
         self.agent = agent
         self.text = text
-        self.date = date  # YYYY-MM-DD from the timestamp column, when it parses
         self.where = where  # file:line
+        self._timestamp = timestamp  # the timestamp column's value, parsed when `date` is first asked
+        self._date = _UNPARSED
+
+    @property
+    def date(self) -> str | None:
+        """YYYY-MM-DD from the timestamp column, when it parses (parsed on demand: most rows'
+        dates are never needed, only a conversation's first and the flagged turns')."""
+        date = self._date
+        if date is _UNPARSED:
+            timestamp = self._timestamp
+            date = self._date = _date(timestamp) if timestamp is not None else None
+        return date
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Row):
             return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in Row.__slots__)
+        return all(getattr(self, f) == getattr(other, f) for f in Row.FIELDS)
 
     def __repr__(self) -> str:
-        return "Row(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in Row.__slots__) + ")"
+        return "Row(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in Row.FIELDS) + ")"
+
+
+_UNPARSED = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +214,7 @@ def make_row(record: dict, columns: dict[str, str | None], where: str) -> Row | 
     timestamp = get(column) if column is not None else None
     column = columns["turn"]
     turn = get(column) if column is not None else None
-    return Row(conversation, turn if type(turn) is int else _turn(turn), role, agent, text,
-               _date(timestamp) if timestamp is not None else None, where)
+    return Row(conversation, turn if type(turn) is int else _turn(turn), role, agent, text, timestamp, where)
 
 
 # --- JSONL ---------------------------------------------------------------------------------------
@@ -210,7 +224,7 @@ def parse_jsonl_line(raw: bytes | int, where: str, columns: ColumnMap, encoding:
     if isinstance(raw, int) or len(raw) > MAX_ROW_BYTES:
         size = raw if isinstance(raw, int) else len(raw)
         return BadRow(where, f"row of {size:,} bytes is over the {MAX_ROW_BYTES:,}-byte limit")
-    if not raw.strip():
+    if raw[0] != 0x7B and not raw.strip():  # a line opening with "{" is not blank
         return None
     try:
         line = raw.decode(encoding)

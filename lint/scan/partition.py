@@ -70,8 +70,8 @@ def run_partition(part: Partition, options: ScanOptions) -> tuple[int, bytes, di
 
 def encode_part(checked: dict) -> bytes:
     """The part file: outputs pre-rendered as text (the merge only concatenates), aggregates as JSON."""
-    rows = io.StringIO()
-    csv.DictWriter(rows, CONVERSATION_COLUMNS, lineterminator="\n").writerows(checked.pop("conversations"))
+    rows = io.StringIO()  # what csv.DictWriter writes, without its per-row checks
+    csv.writer(rows, lineterminator="\n").writerows([[c[k] for k in CONVERSATION_COLUMNS] for c in checked.pop("conversations")])
     checked["conversations_csv"] = rows.getvalue()
     findings = checked.pop("findings")
     checked["findings_jsonl"] = "\n".join(map(_encode, findings)) + "\n" if findings else ""
@@ -111,7 +111,7 @@ def _conversations(rows: Iterable[Row | BadRow], gathered: "Gathered") -> Iterab
 
 def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, channel: str, gathered: "Gathered") -> None:
     turns = [r.turn for r in run]
-    if turns.count(None) != len(turns) and (None in turns or any(a > b for a, b in zip(turns, turns[1:]))):
+    if turns.count(None) != len(turns) and (None in turns or turns != sorted(turns)):
         run = sorted(run, key=lambda r: (r.turn is None, r.turn if r.turn is not None else 0))  # stable
     conversation = run[0].conversation if run[0].conversation is not None else run[0].where
     if run[0].conversation is None:  # no conversation ids: each turn alone, checked as a middle turn
@@ -122,9 +122,9 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
         except InputError:
             checked = _check_turn_by_turn(run, checker, channel, gathered)
     findings_by_turn: dict[int, list[dict]] = defaultdict(list)
-    severities: Counter[str] = Counter()
+    severities: dict[str, int] = {}
     ledger: list[list[str]] = []  # [id, date] of each finding, in findings order
-    categories: Counter[str] = Counter()
+    categories: dict[str, int] = {}
     for index, position, text, result in checked:
         if not result.diagnostics:
             continue
@@ -143,8 +143,9 @@ def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, chan
             gathered.findings.append(finding)
             ledger.append([finding["id"], row.date or ""])
             findings_by_turn[index].append(finding)
-            severities[diag.severity.value] += 1
-            categories[diag.category.value] += 1
+            severity, category = finding["severity"], finding["category"]
+            severities[severity] = severities.get(severity, 0) + 1
+            categories[category] = categories.get(category, 0) + 1
             gathered.count_finding(finding, row.date)
     score = scoring.conversation_score(severities)
     agent_turns = [i for i, _, _, _ in checked]
