@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from lint.checker import Checker
+from browser_session import chromium
 from live_server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +37,11 @@ def start_server():
     yield start
     for srv in started:
         srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test of the run (tests/web, tests/scan): Playwright's
+    sync API allows one instance at a time."""
+    with chromium() as launched:
+        yield launched

@@ -4,8 +4,6 @@ leaves the file. Under CI (CI=true) a missing browser fails instead of skipping,
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,27 +15,6 @@ BAD = ["您好，请问有什么可以帮您？", "这个我不知道，你去�
 GOOD = ["您好，请问有什么可以帮您？", "已为您查询，明天送达", "还有其他问题吗？感谢您的耐心等待，祝您生活愉快"]
 
 
-def chromium_path() -> str | None:
-    explicit = os.environ.get("CSLINT_CHROMIUM")
-    if explicit:
-        return explicit
-    return next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    if path is None:
-        message = "no Chromium (scripts/setup-browser installs Debian's chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI must run the browser tests, never skip them
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def transcript_rows() -> list[dict]:

@@ -1,8 +1,6 @@
 """Headless Chromium (Debian's package, driven by Playwright) against a real `cslint serve`."""
 from __future__ import annotations
 
-import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
@@ -10,27 +8,6 @@ import pytest
 from live_server import Server
 
 
-def chromium_path() -> str | None:
-    explicit = os.environ.get("CSLINT_CHROMIUM")
-    if explicit:
-        return explicit
-    return next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = chromium_path()
-    if path is None:
-        message = "no Chromium (scripts/setup-browser installs Debian's chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # CI must run the browser tests, never skip them
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
