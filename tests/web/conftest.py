@@ -8,8 +8,6 @@ import pytest
 from live_server import Server
 
 
-
-
 @pytest.fixture(scope="module")
 def page_server():
     srv = Server("--pack", "default", "--pack", "telecom")
