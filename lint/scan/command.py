@@ -42,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(needs openpyxl: pip install 'cslint[xlsx]')")
 
 
-def _columns(entries: list[str]) -> dict[str, str]:
+def parse_columns(entries: list[str]) -> dict[str, str]:
+    """`--map FIELD=COLUMN` options as a column map (shared by `cslint scan` and `cslint replay`)."""
     columns = {}
     for entry in entries:
         field, sep, column = entry.partition("=")
@@ -59,7 +60,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         if args.scheduler and args.engine != "dask":
             raise ScanError("--scheduler goes with --engine dask")
         options = ScanOptions(packs=tuple(args.pack), packs_dirs=tuple(args.packs_dir), channel=args.channel,
-                              columns=_columns(args.map), encoding=args.encoding)
+                              columns=parse_columns(args.map), encoding=args.encoding)
         if args.partition_bytes is not None and args.partition_bytes < 1024:
             raise ScanError("--partition-bytes must be at least 1024")
         if args.excel:

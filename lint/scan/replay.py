@@ -37,6 +37,7 @@ from typing import Any, Iterator, Sequence
 
 from ..encodings import encoding_option
 from ..model import CATEGORY_DISPLAY_NAMES, CHANNELS
+from .command import parse_columns
 from .inputs import FIELDS
 from .partition import CONTEXT_CHARS, ScanOptions, checker_for
 from .run import ENGINES, ScanError, ScanOutcome, run_scan
@@ -280,16 +281,6 @@ def scan_side(side: str, inputs: Sequence[str], out: Path, options: ScanOptions,
 def side_options(args: argparse.Namespace, packs: Sequence[str]) -> ScanOptions:
     return ScanOptions(packs=tuple(packs), packs_dirs=tuple(args.packs_dir), channel=args.channel,
                        columns=parse_columns(args.map), encoding=args.encoding)
-
-
-def parse_columns(entries: Sequence[str]) -> dict[str, str]:
-    columns = {}
-    for entry in entries:
-        name, sep, column = entry.partition("=")
-        if not sep or not column or name not in FIELDS:
-            raise ScanError(f"--map {entry!r}: expected FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}")
-        columns[name] = column
-    return columns
 
 
 def check_arguments(args: argparse.Namespace) -> None:
