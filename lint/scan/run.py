@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -132,6 +133,9 @@ def _run(engine: str, todo: list[Partition], options: ScanOptions, workers: int,
     return _run_pool(todo, options, workers)
 
 
+MAX_POOL_RESTARTS = 3  # a pool whose worker died is replaced this many times before the scan stops
+
+
 def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iterator[tuple[int, bytes, dict]]:
     # Build the engine (and load jieba's dictionary) once here: forked workers inherit it. Freezing
     # the heap keeps the collector from touching (and so copying) those inherited pages.
@@ -139,16 +143,30 @@ def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iter
     gc.freeze()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    remaining = list(todo)
+    restarts = 0
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
-                                 initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
-            futures = [pool.submit(run_partition, p, options) for p in todo]
+        while remaining:
+            finished: set[int] = set()
             try:
-                for future in as_completed(futures):
-                    yield future.result()
-            finally:
-                for future in futures:
-                    future.cancel()
+                with ProcessPoolExecutor(max_workers=min(workers, len(remaining)), mp_context=context,
+                                         initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
+                    futures = {pool.submit(run_partition, p, options): i for i, p in enumerate(remaining)}
+                    try:
+                        for future in as_completed(futures):
+                            result = future.result()
+                            finished.add(futures[future])
+                            yield result
+                    finally:
+                        for future in futures:
+                            future.cancel()
+            except BrokenProcessPool:
+                # a worker was killed (OOM killer, kill -9): start a new pool for what is left
+                restarts += 1
+                if restarts > MAX_POOL_RESTARTS:
+                    raise ScanError(f"scan workers died {restarts} times (killed, or out of memory); the finished "
+                                    "partitions are kept: re-run the same command to resume") from None
+            remaining = [p for i, p in enumerate(remaining) if i not in finished]
     finally:
         gc.unfreeze()
 

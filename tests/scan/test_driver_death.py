@@ -69,3 +69,23 @@ def test_killing_the_driver_alone_leaves_no_worker_and_the_rerun_resumes(tmp_pat
     assert again.returncode == 0, again.stderr
     assert "续跑" in again.stdout  # it resumed, not started over
     assert outputs(out) == outputs(tmp_path / "reference")
+
+
+def test_a_pool_worker_killed_alone_is_replaced_and_the_scan_finishes(tmp_path):
+    """The OOM killer takes one pool worker: the pool is replaced for the partitions left, no
+    traceback, and the outputs equal an uninterrupted run."""
+    source = write_jsonl(tmp_path / "t.jsonl", transcripts(600))
+    command = [sys.executable, "-m", "lint.cli", "scan", str(source), "--partition-bytes", "4000", "--workers", "2"]
+    reference = subprocess.run(command + ["--out", str(tmp_path / "reference")], capture_output=True, text=True)
+    assert reference.returncode == 0, reference.stderr
+    out = tmp_path / "killed"
+    parts = out / ".cslint-scan" / "parts"
+    driver = subprocess.Popen(command + ["--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while driver.poll() is None and not (parts.exists() and any(parts.glob("*.json.gz"))):
+        time.sleep(0.005)
+    assert driver.poll() is None, "the scan ended before a worker could be killed"
+    victim = min(_children(driver.pid))
+    os.kill(victim, signal.SIGKILL)  # one worker alone
+    stdout, stderr = driver.communicate(timeout=120)
+    assert driver.returncode == 0 and "Traceback" not in stderr, stderr
+    assert outputs(out) == outputs(tmp_path / "reference")
