@@ -42,9 +42,14 @@ class Matcher:
                 self._by_key[core_of(alternative)].append((owner, index, seq, slotted))
 
     def build(self) -> None:
+        """The automaton; each key's value: (its length, its entries) where an entry is
+        (owner, index, None, False) for a one-piece literal (the common case, no test needed),
+        else (owner, index, Pending, slotted)."""
         automaton = ahocorasick.Automaton()
         for key, entries in self._by_key.items():
-            automaton.add_word(key, (len(key), tuple(entries)))
+            automaton.add_word(key, (len(key), tuple(
+                (owner, index, None if len(seq.pieces) == 1 and not slotted else _pending(seq), slotted)
+                for owner, index, seq, slotted in entries)))
         if len(automaton):
             automaton.make_automaton()
             self._automaton = automaton
@@ -61,19 +66,52 @@ class Matcher:
         literal = result.literal
         pending = result.pending
         for last, (length, entries) in self._automaton.iter(text):
-            start = last + 1 - length
-            for owner, index, seq, slotted in entries:
-                begin, end = start, last + 1
+            end = last + 1
+            start = end - length
+            for owner, index, rest, slotted in entries:
+                if rest is None:  # a one-piece literal
+                    hits = literal.get(owner)
+                    if hits is None:
+                        literal[owner] = [Hit(index, start, end)]
+                    else:
+                        hits.append(Hit(index, start, end))
+                    continue
+                begin, stop = start, end
                 if slotted:  # {A}core{A}: the core was found; the slot decides
-                    span = reduplicated(text, begin, end)
+                    span = reduplicated(text, start, end)
                     if span is None:
                         continue
-                    begin, end = span
-                if len(seq.pieces) == 1:
-                    literal.setdefault(owner, []).append(Hit(index, begin, end))
+                    begin, stop = span
+                if rest.single:
+                    literal.setdefault(owner, []).append(Hit(index, begin, stop))
                 else:
-                    pending.setdefault(owner, []).append((index, seq, begin, end))
+                    pending.setdefault(owner, []).append((index, rest, begin, stop))
         return result
+
+
+class Pending(NamedTuple):
+    """A registered sequence as the scan needs it: is it one piece, and the cores each later
+    piece may be (a quick test that the rest can occur before completing it)."""
+
+    seq: Sequence
+    single: bool
+    later: tuple[tuple[str, ...], ...]
+
+
+def _pending(seq: Sequence) -> Pending:
+    later = tuple(tuple(core_of(alt) for alt in piece) for piece in seq.pieces[1:])
+    return Pending(seq, len(seq.pieces) == 1, later)
+
+
+def _can_complete(later: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Every later piece has an alternative somewhere in `text`."""
+    for cores in later:
+        for core in cores:
+            if core in text:
+                break
+        else:
+            return False
+    return True
 
 
 class ScanResult:
@@ -88,7 +126,7 @@ class ScanResult:
     def __init__(self, text: str) -> None:
         self.text = text
         self.literal: dict[Owner, list[Hit]] = {}
-        self.pending: dict[Owner, list[tuple[int, Sequence, int, int]]] = {}
+        self.pending: dict[Owner, list[tuple[int, Pending, int, int]]] = {}
         self._done: dict[Owner, list[Hit]] = {}
 
     def owners(self) -> set[Owner]:
@@ -100,14 +138,14 @@ class ScanResult:
         done = self._done.get(owner)
         if done is None:
             done = list(self.literal.get(owner, ()))
-            feasible: dict[int, bool] = {}  # id(seq) -> every later piece occurs in the text
-            for index, seq, start, first_end in self.pending[owner]:
-                ok = feasible.get(id(seq))
+            feasible: dict[int, bool] = {}  # id(Pending) -> every later piece occurs in the text
+            text = self.text
+            for index, rest, start, first_end in self.pending[owner]:
+                ok = feasible.get(id(rest))
                 if ok is None:
-                    ok = feasible[id(seq)] = all(
-                        any(core_of(alt) in self.text for alt in piece) for piece in seq.pieces[1:])
+                    ok = feasible[id(rest)] = _can_complete(rest.later, text)
                 if ok:
-                    end = complete(seq, self.text, start, first_end, STOPS)
+                    end = complete(rest.seq, text, start, first_end, STOPS)
                     if end is not None:
                         done.append(Hit(index, start, end))
             self._done[owner] = done

@@ -107,9 +107,26 @@ def to_simplified(text: str) -> str:
     return _fix_phrases(text, text.translate(_t2s_table()))
 
 
+@lru_cache(maxsize=1)
+def _bmp_fold_list() -> list[int]:
+    """`fold_table()` as a list indexed by code point, for the Basic Multilingual Plane.
+
+    str.translate looks each character up in its table: in a dict, a character that is not
+    there costs a raised and cleared KeyError; in a list, one index. Same result, half the time."""
+    table = list(range(0x10000))
+    for code, target in fold_table().items():
+        if code < 0x10000:
+            table[code] = target
+    return table
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")  # emoji, rare CJK: the dict table covers them
+
+
 def fold(text: str) -> str:
     """Length-preserving fold of `text` (see module docstring)."""
-    return _fix_phrases(text, text.translate(fold_table()))
+    table = fold_table() if _ASTRAL.search(text) else _bmp_fold_list()
+    return _fix_phrases(text, text.translate(table))
 
 
 def fold_term(term: str) -> str:
@@ -173,12 +190,12 @@ PLACEHOLDER_RE = re.compile(
     r"|%\([A-Za-z_]\w{0,30}\)[sd]|%[sd]"  # %(name)s %s
     r"|【[^【】\n]{1,12}】"  # 【客户姓名】
 )
-_PLACEHOLDER_TRIGGERS = frozenset("[{%【")
+_PLACEHOLDER_TRIGGERS = re.compile(r"[\[{%【]")
 
 
 def mask_placeholders(folded: str) -> str:
     """`folded` with every character of each template placeholder replaced by PLACEHOLDER."""
-    if _PLACEHOLDER_TRIGGERS.isdisjoint(folded):  # the usual case: no bracket at all
+    if not _PLACEHOLDER_TRIGGERS.search(folded):  # the usual case: no bracket at all
         return folded
     return PLACEHOLDER_RE.sub(lambda m: PLACEHOLDER * (m.end() - m.start()), folded)
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+import ahocorasick
+
 from ..context import CheckContext
 from ..fields import Fields
 from ..matcher import STOPS
 from ..model import CHANNELS, POSITIONS, Applicability, Category, Diagnostic, Rule, Suggestion
 from ..normalize import NOISE_RE, is_word_char
-from ..sequence import Sequence, SequenceSyntaxError, complete, parse_sequence
+from ..sequence import SLOTTED, Sequence, SequenceSyntaxError, complete, parse_sequence
 from ..edits import tidy
 from ..spans import Spans
 
@@ -152,6 +154,56 @@ def _has_any(spec: RequiredSpec, ctx: CheckContext, lo: int, hi: int) -> bool:
 
 def occurs(sequences: tuple[Sequence, ...], compact: str) -> bool:
     """Does one of `sequences` occur in `compact` (a folded text with noise removed)?"""
+    if len(sequences) < FINDER_MIN:
+        return _occurs_one_by_one(sequences, compact)
+    finder = _FINDERS.get(id(sequences))
+    if finder is None or finder[0] is not sequences:
+        if len(_FINDERS) >= FINDERS_KEPT:
+            _FINDERS.clear()
+        finder = _FINDERS[id(sequences)] = (sequences, _finder(sequences))
+    for last, (length, single, multi) in finder[1].iter(compact):
+        if single:
+            return True
+        start = last + 1 - length
+        for seq in multi:
+            if complete(seq, compact, start, last + 1, STOPS) is not None:
+                return True
+    return False
+
+
+# `any_of` lists are long (a closing has ~40 phrases) and checked in most replies: past a few
+# sequences, one Aho–Corasick pass over the reply beats a str.find per phrase. Finders are kept
+# by the identity of the (long-lived, immutable) tuple of a rule's spec; the entry holds the tuple,
+# so its id cannot be reused while the entry exists.
+FINDER_MIN = 4
+FINDERS_KEPT = 4096
+_FINDERS: dict[int, tuple[tuple[Sequence, ...], ahocorasick.Automaton]] = {}
+
+
+def _finder(sequences: tuple[Sequence, ...]) -> ahocorasick.Automaton:
+    """An automaton over the first pieces: value (length, some sequence is this piece alone,
+    the sequences that continue after it)."""
+    by_first: dict[str, tuple[bool, list[Sequence]]] = {}
+    for seq in sequences:
+        for first in seq.pieces[0]:
+            if first.startswith(SLOTTED):  # as str.find: a slotted alternative is never found
+                continue
+            single, multi = by_first.get(first, (False, []))
+            if len(seq.pieces) == 1:
+                single = True
+            else:
+                multi.append(seq)
+            by_first[first] = (single, multi)
+    automaton = ahocorasick.Automaton()
+    for first, (single, multi) in by_first.items():
+        automaton.add_word(first, (len(first), single, tuple(multi)))
+    if not by_first:
+        automaton.add_word(SLOTTED, (1, False, ()))  # an automaton needs a word; this one never matches
+    automaton.make_automaton()
+    return automaton
+
+
+def _occurs_one_by_one(sequences: tuple[Sequence, ...], compact: str) -> bool:
     for seq in sequences:
         for first in seq.pieces[0]:
             pos = compact.find(first)
