@@ -99,7 +99,9 @@ class Checker:
                 if role == "term" or role == "trigger":
                     to_visit.add(index)
         diagnostics: list[Diagnostic] = []
-        for index in to_visit:  # order does not matter: diagnostics are sorted below
+        # in pack order: of two equally long findings of one category on one phrase, the rule
+        # listed first is kept (_one_per_phrase)
+        for index in sorted(to_visit):
             rule = self.rules[index]
             if selection is not None and not selection.allows(rule):
                 continue

@@ -14,6 +14,8 @@ from .normalize import CLAUSE_PUNCT, NormalizedText, detect_script, is_word_char
 from .segment import Segmenter
 
 _SENTENCE_END_RE = re.compile("[。！？!?\n；;]")
+# is_word_char as a pattern: \w is str.isalnum() plus "_" (and every "Lo" letter is alphanumeric)
+_WORD_CHAR = re.compile(r"[^\W_]")
 _OPENING_PARENS = "(（"
 _CLOSING_QUOTES = "”」』’\"'"
 
@@ -29,6 +31,7 @@ class CheckContext:
     _script: str | None = None
     _quote_starts_list: list[int] | None = None
     _sentence_ends: list[int] | None = None
+    _clause_breaks: list[int] | None = None
 
     # --- text views ---------------------------------------------------------------------------
     @property
@@ -51,11 +54,11 @@ class CheckContext:
 
     def ends_reply(self, end: int) -> bool:
         """Nothing but punctuation, spaces and emoji after `end`."""
-        return not any(is_word_char(ch) for ch in self.folded[end:])
+        return not _WORD_CHAR.search(self.folded, end)
 
     def is_whole_reply(self, start: int, end: int) -> bool:
         """The span holds every word of the reply (呵呵。 哦~)."""
-        return self.ends_reply(end) and not any(is_word_char(ch) for ch in self.folded[:start])
+        return self.ends_reply(end) and not _WORD_CHAR.search(self.folded, 0, start)
 
     def on_word_boundaries(self, hit: Hit, span: tuple[int, int] | None = None) -> bool:
         """Latin edges: whole word in the folded text; CJK edges: jieba token boundaries.
@@ -75,6 +78,8 @@ class CheckContext:
         """True when [start, end) lies inside quotation marks (quoted customer words)."""
         if self._quotes is None:
             self._quotes = _quote_regions(self.folded)
+        if not self._quotes:  # the usual case
+            return False
         # regions are sorted and disjoint: only the last one starting at or before `start` counts
         k = bisect.bisect_right(self._quote_starts, start) - 1
         return k >= 0 and end <= self._quotes[k][1]
@@ -108,13 +113,12 @@ class CheckContext:
         """The clause holding `pos`: between the clause punctuation (，。！？；：、 …) around it.
         A half-width full stop ends a clause too where it is not inside a number or an address
         (helpdesk posts write 已处理.如果… with "." for 。)."""
-        folded = self.folded
-        start = pos
-        while start > 0 and not _breaks_clause(folded, start - 1):
-            start -= 1
-        end = pos
-        while end < len(folded) and not _breaks_clause(folded, end):
-            end += 1
+        if self._clause_breaks is None:
+            self._clause_breaks = [m.start() for m in _CLAUSE_BREAK_RE.finditer(self.folded)]
+        breaks = self._clause_breaks
+        k = bisect.bisect_left(breaks, pos)  # breaks before pos: breaks[:k]
+        start = breaks[k - 1] + 1 if k else 0
+        end = breaks[k] if k < len(breaks) else len(self.folded)
         return start, end
 
     def clause_start_before(self, pos: int) -> int:
@@ -133,18 +137,14 @@ class CheckContext:
         return self._script
 
     def in_script(self, suggestion: str) -> str:
-        return to_script(suggestion, self.script)
+        script = self.script
+        return suggestion if script == "simplified" else to_script(suggestion, script)
 
 
-def _breaks_clause(folded: str, i: int) -> bool:
-    ch = folded[i]
-    if ch in CLAUSE_PUNCT:
-        return True
-    if ch != ".":
-        return False
-    before = folded[i - 1] if i > 0 else ""
-    after = folded[i + 1] if i + 1 < len(folded) else ""
-    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
+# where a clause ends: clause punctuation, and a "." that is not between two ASCII letters or
+# digits (3.5, www.jd.com)
+_CLAUSE_BREAK_RE = re.compile(
+    "[" + re.escape("".join(sorted(CLAUSE_PUNCT))) + "]|(?<![0-9A-Za-z])\\.|\\.(?![0-9A-Za-z])")
 
 
 _QUOTED = re.compile("“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|﹁[^﹂]*﹂|《[^》]*》|\"[^\"]*\"")

@@ -65,6 +65,7 @@ class Matcher:
             return result
         literal = result.literal
         pending = result.pending
+        feasible: dict[int, bool] = {}  # id(Pending) -> every later piece occurs in the text
         for last, (length, entries) in self._automaton.iter(text):
             end = last + 1
             start = end - length
@@ -76,6 +77,13 @@ class Matcher:
                     else:
                         hits.append(Hit(index, start, end))
                     continue
+                if not rest.single:
+                    # a common first piece (您 …): drop it at once when a later piece is absent
+                    ok = feasible.get(id(rest))
+                    if ok is None:
+                        ok = feasible[id(rest)] = _can_complete(rest.later, text)
+                    if not ok:
+                        continue
                 begin, stop = start, end
                 if slotted:  # {A}core{A}: the core was found; the slot decides
                     span = reduplicated(text, start, end)
@@ -138,15 +146,10 @@ class ScanResult:
         done = self._done.get(owner)
         if done is None:
             done = list(self.literal.get(owner, ()))
-            feasible: dict[int, bool] = {}  # id(Pending) -> every later piece occurs in the text
             text = self.text
-            for index, rest, start, first_end in self.pending[owner]:
-                ok = feasible.get(id(rest))
-                if ok is None:
-                    ok = feasible[id(rest)] = _can_complete(rest.later, text)
-                if ok:
-                    end = complete(rest.seq, text, start, first_end, STOPS)
-                    if end is not None:
-                        done.append(Hit(index, start, end))
+            for index, rest, start, first_end in self.pending[owner]:  # all feasible (see scan)
+                end = complete(rest.seq, text, start, first_end, STOPS)
+                if end is not None:
+                    done.append(Hit(index, start, end))
             self._done[owner] = done
         return done or default
