@@ -26,7 +26,12 @@ def resolve(text: str, diagnostics: Iterable[Diagnostic],
     replacement that starts at the same point, and two insertions at one point are both kept, in
     diagnostic order). A rewrite already made once (two clauses turned into the same sentence)
     is not written twice: the second clause is deleted instead."""
-    candidates = [d for d in diagnostics if d.suggestions and d.suggestions[0].applicability.rank >= allow.rank]
+    floor = allow.rank
+    candidates = [d for d in diagnostics if d.suggestions and d.suggestions[0].applicability.rank >= floor]
+    if len(candidates) == 1:  # the usual case: nothing to order or to overlap
+        diag = candidates[0]
+        start, end = diag.suggestions[0].span(diag)
+        return [(diag, (start, end, diag.suggestions[0].text))]
     chosen: list[tuple[Diagnostic, Edit]] = []
     written: set[str] = set()
     last_end = -1
