@@ -42,6 +42,9 @@ class Checker:
                     rules.append(rule)
         self.rules: tuple[Rule, ...] = tuple(rules)
         self._by_id = {r.id: r for r in rules}
+        # rule id -> the customer questions that excuse its finding (lint.conversation)
+        self.unless_answering: dict[str, tuple] = {
+            r.id: r.spec.unless_answering for r in rules if getattr(r.spec, "unless_answering", ())}
         self._kinds = tuple(KINDS[r.kind] for r in rules)
         self._matcher = Matcher()
         terms: list[str] = []

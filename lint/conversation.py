@@ -41,7 +41,7 @@ def check_conversation(checker: Checker, turns: list[tuple[str, str]], channel: 
             last_customer = text
             continue
         result = checker.check(text, channel, positions[index])
-        if last_customer is not None and result.diagnostics:
+        if last_customer is not None and result.diagnostics and checker.unless_answering:
             result = _answering(checker, result, text, last_customer)
         last_customer = None
         if any(d.category is Category.JARGON for d in result.diagnostics):
@@ -61,8 +61,7 @@ def _answering(checker: Checker, result, text: str, question: str):
     asked = None
     kept = []
     for diag in result.diagnostics:
-        rule = checker.rule(diag.rule_id)
-        answers = getattr(rule.spec, "unless_answering", ()) if rule is not None else ()
+        answers = checker.unless_answering.get(diag.rule_id)
         if answers:
             if asked is None:
                 asked = NOISE_RE.sub("", fold(question))
