@@ -9,21 +9,25 @@ A finding whose last verdict is wrong (误报/wrong/错…) is disputed, the not
 correct or empty verdict leaves it counted.
 
 The disputes are applied at merge time, part by part (`apply_to_part`): the part's findings get
-`"disputed": true` and `"dispute_reason"`, and its conversation rows, per-agent figures and counts
-are recomputed without them, from the part's ledger (each conversation's agents and its findings'
-ids and dates, in the order of its findings). Checking is never redone for a change of disputes.
+`"disputed": true` and `"dispute_reason"`, its conversation rows are rescored and its `Tally`
+(lint/scan/tally.py) loses them, from the part's ledger (each flagged conversation's row, its
+agents and its findings' ids and dates, in the order of its findings). Checking is never redone
+for a change of disputes.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from ..model import Scoring
+from .outputs import CONVERSATION_COLUMNS, csv_rows, jsonl_line, read_csv_rows
+from .part import Part
+from .tally import Tally, worst_key
 
 DISPUTED_SHOWN_FIELDS = ("id", "conversation", "turn", "agent", "rule", "category", "severity", "phrase",
                          "context", "start", "end", "message", "source")
@@ -106,58 +110,42 @@ def _jsonl_verdicts(path: Path, data: bytes) -> list[tuple[str, bool, str]]:
 
 # --- applying them to a part ----------------------------------------------------------------------
 
-def disputed_ids(part: dict, disputes: Disputes) -> set[str]:
-    """The part's finding ids that are disputed."""
-    return {ident for _, findings in part["ledger"] for ident, _ in findings if ident in disputes.reasons}
-
-
-def apply_to_part(part: dict, disputes: Disputes, scoring: Scoring) -> list[dict]:
-    """Take the part's disputed findings out of its counts and scores (in place); returns them,
-    each with its `reason`, in file order."""
-    if not disputed_ids(part, disputes):
-        return []
-    lines = part["findings_jsonl"].splitlines(keepends=True)
-    rows = list(csv.DictReader(io.StringIO(part["conversations_csv"], newline=""), fieldnames=_columns()))
+def apply_to_part(part: Part, disputes: Disputes, scoring: Scoring) -> list[dict]:
+    """Take the part's disputed findings out of its tally, rows and scores (in place); returns
+    them, each with its `reason`, in file order."""
+    lines: list[bytes] | None = None
+    rows: list[dict[str, str]] = []
     removed: list[dict] = []
     rescored: dict[tuple[str, str], tuple[float, int]] = {}
-    at = 0
-    for row, (agents, ledger) in zip(rows, part["ledger"]):
-        mine = lines[at:at + len(ledger)]
+    at = 0  # the conversation's first line in the part's findings (the ledger lists them in order)
+    for row_index, agents, ledger in part.ledger:
         if any(ident in disputes.reasons for ident, _ in ledger):
-            lines[at:at + len(ledger)] = _rescore(row, agents, mine, [date for _, date in ledger], part, disputes,
-                                                  scoring, removed)
+            if lines is None:
+                lines = part.findings.splitlines(keepends=True)
+                rows = read_csv_rows(part.conversations, CONVERSATION_COLUMNS)
+            row = rows[row_index]
+            lines[at:at + len(ledger)] = _rescore(row, agents, lines[at:at + len(ledger)], [d for _, d in ledger],
+                                                  part.tally, disputes, scoring, removed)
             rescored[(row["conversation"], row["source"])] = (float(row["score"]), int(row["findings"]))
         at += len(ledger)
-    part["findings_jsonl"] = "".join(lines)
-    part["conversations_csv"] = _csv_text(rows)
-    part["worst"] = _rescored_worst(part["worst"], rescored, disputes)
-    for key in ("by_category", "by_rule"):
-        part[key] = {k: n for k, n in part[key].items() if n}
+    if lines is None:
+        return []
+    part.findings = b"".join(lines)
+    part.conversations = csv_rows([[row[c] for c in CONVERSATION_COLUMNS] for row in rows])
+    part.tally.worst = _rescored_worst(part.tally.worst, rescored, disputes)
     return removed
 
 
-def _columns() -> tuple[str, ...]:
-    from .partition import CONVERSATION_COLUMNS
-
-    return CONVERSATION_COLUMNS
-
-
-def _csv_text(rows: list[dict]) -> str:
-    text = io.StringIO()
-    csv.DictWriter(text, _columns(), lineterminator="\n").writerows(rows)
-    return text.getvalue()
-
-
-def _rescore(row: dict, agents: list[str], lines: list[str], dates: list[str], part: dict, disputes: Disputes,
-             scoring: Scoring, removed: list[dict]) -> list[str]:
-    """One conversation: its findings' lines rewritten, its row and the part's counts updated."""
-    findings = [json.loads(line) for line in lines]
+def _rescore(row: dict, agents: list[str], lines: list[bytes], dates: list[str], tally: Tally, disputes: Disputes,
+             scoring: Scoring, removed: list[dict]) -> list[bytes]:
+    """One conversation: its findings' lines rewritten, its row and the part's tally updated."""
+    findings = [orjson.loads(line) for line in lines]
     kept = [f for f in findings if f["id"] not in disputes.reasons]
     for finding, date in zip(findings, dates):
         if finding["id"] in disputes.reasons:
             finding["disputed"] = True
             finding["dispute_reason"] = disputes.reasons[finding["id"]]
-            _uncount(part, finding, date)
+            tally.uncount_finding(finding["agent"] or "", finding["rule"], finding["category"], finding["phrase"], date)
             removed.append({**{k: finding.get(k) for k in DISPUTED_SHOWN_FIELDS}, "reason": finding["dispute_reason"]})
     old_score = float(row["score"])
     new_score = scoring.conversation_score(Counter(f["severity"] for f in kept))
@@ -167,41 +155,9 @@ def _rescore(row: dict, agents: list[str], lines: list[str], dates: list[str], p
     for category in categories.keys() | {f["category"] for f in findings}:
         if category in row:
             row[category] = categories[category]
-    for agent in agents:
-        part["agents"][agent]["score_sum"] += new_score - old_score
-    flagged_before = {f["source"] for f in findings}
-    part["totals"]["flagged_agent_turns"] -= len(flagged_before - {f["source"] for f in kept})
-    return [json.dumps(f, ensure_ascii=False) + "\n" for f in findings]
-
-
-def _uncount(part: dict, finding: dict, date: str) -> None:
-    """Take one disputed finding out of the part's counts."""
-    category, rule = finding["category"], finding["rule"]
-    totals = part["totals"]
-    totals["findings"] -= 1
-    totals["disputed"] = totals.get("disputed", 0) + 1
-    part["by_category"][category] -= 1
-    part["by_rule"][rule] -= 1
-    if date:
-        _decrement(part["by_date_category"], date, category)
-        _decrement(part["by_date_rule"], date, rule)
-    if finding["phrase"]:
-        for entry in part["phrases"]:
-            if entry[:3] == [rule, category, finding["phrase"]]:
-                entry[3] -= 1
-        part["phrases"] = [entry for entry in part["phrases"] if entry[3] > 0]
-    stats = part["agents"][finding["agent"] or ""]
-    stats["findings"] -= 1
-    stats[category] -= 1
-
-
-def _decrement(by_date: dict[str, dict[str, int]], date: str, key: str) -> None:
-    counts = by_date[date]
-    counts[key] -= 1
-    if not counts[key]:
-        del counts[key]
-    if not counts:
-        del by_date[date]
+    unflagged = {f["source"] for f in findings} - {f["source"] for f in kept}
+    tally.rescore(agents, new_score - old_score, len(unflagged))
+    return [jsonl_line(f) for f in findings]
 
 
 def _rescored_worst(worst: list[dict], rescored: dict[tuple[str, str], tuple[float, int]],
@@ -220,4 +176,13 @@ def _rescored_worst(worst: list[dict], rescored: dict[tuple[str, str], tuple[flo
         for turn in detail["turns"]:
             turn["findings"] = [f for f in turn["findings"] if f.get("id") not in disputes.reasons]
         kept.append(detail)
-    return kept
+    return sorted(kept, key=worst_key)
+
+
+def unknown_notes(disputes: Disputes, disputed: list[dict]) -> list[str]:
+    """A note on the ids of the disputes file that no finding of the scan has."""
+    unknown = sorted(set(disputes.reasons) - {f["id"] for f in disputed})
+    if not unknown:
+        return []
+    shown = ", ".join(unknown[:10]) + (", …" if len(unknown) > 10 else "")
+    return [f"{disputes.path}: {len(unknown)} disputed id(s) match no finding of this scan: {shown}"]

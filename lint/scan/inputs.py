@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from contextlib import contextmanager
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator, NamedTuple
+
+import orjson
 
 from .csvrecords import records
 from .snapshot import open_planned
@@ -37,44 +39,25 @@ AGENT_ROLES = {"agent", "客服", "坐席", "staff", "service", "assistant", "op
 CUSTOMER_ROLES = {"customer", "客户", "用户", "user", "client", "buyer", "顾客", "买家", "visitor", "访客"}
 
 
-class Row:
-    """One usable turn. A plain slotted class (not a frozen dataclass): one is built per row, and
-    building it is on the scan's hot path."""
+class Row(NamedTuple):
+    """One usable turn: a plain tuple (one is built per row, on the scan's hot path)."""
 
-    __slots__ = ("conversation", "turn", "role", "agent", "text", "where", "_timestamp", "_date")
-    FIELDS = ("conversation", "turn", "role", "agent", "text", "date", "where")
-
-    def __init__(self, conversation: str | None, turn: int | None, role: str, agent: str | None, text: str,
-                 timestamp: Any, where: str) -> None:
-        self.conversation = conversation  # None: the file has no conversation column
-        self.turn = turn  # the turn column, when there is one
-        self.role = role  # "agent" or "customer"
-        self.agent = agent
-        self.text = text
-        self.where = where  # file:line
-        self._timestamp = timestamp  # the timestamp column's value, parsed when `date` is first asked
-        self._date = _UNPARSED
+    conversation: str | None  # None: the file has no conversation column
+    turn: int | None  # the turn column, when there is one
+    role: str  # "agent" or "customer"
+    agent: str | None  # agent turns only
+    text: str
+    timestamp: Any  # the timestamp column's value (see `date`)
+    line: int  # where it is: its line in the file (a CSV record's first line)
 
     @property
     def date(self) -> str | None:
-        """YYYY-MM-DD from the timestamp column, when it parses (parsed on demand: most rows'
+        """YYYY-MM-DD from the timestamp column, when it parses (parsed when asked: most rows'
         dates are never needed, only a conversation's first and the flagged turns')."""
-        date = self._date
-        if date is _UNPARSED:
-            timestamp = self._timestamp
-            date = self._date = _date(timestamp) if timestamp is not None else None
-        return date
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Row):
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in Row.FIELDS)
-
-    def __repr__(self) -> str:
-        return "Row(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in Row.FIELDS) + ")"
+        return _date(self.timestamp) if self.timestamp is not None else None
 
 
-_UNPARSED = object()
+_new_row = tuple.__new__  # Row's fields in order, without NamedTuple's Python-level __new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,31 +156,41 @@ def _date(value: Any) -> str | None:
 
 
 def _turn(value: Any) -> int | None:
+    """A turn number (past 64 bits, it is none)."""
     try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
+        turn = int(value) if value not in (None, "") else None
+    except (TypeError, ValueError, OverflowError):
         return None
+    return turn if turn is None or _TURNS_LOW <= turn < _TURNS_HIGH else None
 
 
-def make_row(record: dict, columns: dict[str, str | None], where: str) -> Row | BadRow:
+_INEXACT = object()  # make_row: a value orjson may have read inexactly (a float); read the line with json
+
+
+def make_row(record: dict, columns: dict[str, str | None], display: str, line: int, exact: bool = True) -> Row | BadRow:
+    """The row of a parsed record (`columns`: field -> column). `exact`: numbers were read exactly
+    (json); otherwise (orjson reads integers past 64 bits as floats) a float id or turn gives
+    `_INEXACT`."""
     text_column = columns["text"]
     if text_column is None:
-        return BadRow(where, "no text column (use --map text=COLUMN)")
+        return BadRow(f"{display}:{line}", "no text column (use --map text=COLUMN)")
     get = record.get
     text = get(text_column)
     if type(text) is not str or not text.strip():
         if not isinstance(text, str) or not text.strip():
-            return BadRow(where, "missing or empty text")
+            return BadRow(f"{display}:{line}", "missing or empty text")
     role_column = columns["role"]
     raw_role = get(role_column) if role_column is not None else None
     role = _ROLE_OF.get(raw_role) if type(raw_role) is str else None
     if role is None:
         role = _role(raw_role)
         if role is None:
-            return BadRow(where, f"unknown role {raw_role!r} (agent/客服/坐席 or customer/客户/用户)")
+            return BadRow(f"{display}:{line}", f"unknown role {raw_role!r} (agent/客服/坐席 or customer/客户/用户)")
     column = columns["conversation"]
     conversation = get(column) if column is not None else None
     if conversation is not None and type(conversation) is not str:
+        if type(conversation) is float and not exact:
+            return _INEXACT
         conversation = str(conversation) if conversation != "" else None
     elif conversation == "":
         conversation = None
@@ -207,6 +200,8 @@ def make_row(record: dict, columns: dict[str, str | None], where: str) -> Row | 
         if column is not None:
             agent = get(column)
             if agent is not None and type(agent) is not str:
+                if type(agent) is float and not exact:
+                    return _INEXACT
                 agent = str(agent) if agent != "" else None
             elif agent == "":
                 agent = None
@@ -214,51 +209,65 @@ def make_row(record: dict, columns: dict[str, str | None], where: str) -> Row | 
     timestamp = get(column) if column is not None else None
     column = columns["turn"]
     turn = get(column) if column is not None else None
-    return Row(conversation, turn if type(turn) is int else _turn(turn), role, agent, text, timestamp, where)
+    if turn is not None and (type(turn) is not int or not _TURNS_LOW <= turn < _TURNS_HIGH):
+        if type(turn) is float and not exact:
+            return _INEXACT
+        turn = _turn(turn)
+    return _new_row(Row, (conversation, turn, role, agent, text, timestamp, line))
+
+
+_TURNS_LOW, _TURNS_HIGH = -(1 << 63), 1 << 63  # a turn number past 64 bits is no turn number
 
 
 # --- JSONL ---------------------------------------------------------------------------------------
 
-def parse_jsonl_line(raw: bytes | int, where: str, columns: ColumnMap, encoding: str = "utf-8") -> Row | BadRow | None:
-    """None for a blank line. `raw`: the line, or its length when it was too long to keep."""
-    if isinstance(raw, int) or len(raw) > MAX_ROW_BYTES:
+def parse_jsonl_line(raw: bytes | int, display: str, line: int, columns: ColumnMap,
+                     encoding: str = "utf-8") -> Row | BadRow | None:
+    """The row of line `line` of `display`; None for a blank line. `raw`: the line, or its length
+    when it was too long to keep.
+
+    A UTF-8 line is read by orjson straight from its bytes; whatever orjson refuses (invalid
+    UTF-8, a BOM, NaN, a lone surrogate, other encodings...) is read by `_parse_slowly`, which
+    explains what is wrong with it."""
+    if type(raw) is int or len(raw) > MAX_ROW_BYTES:
         size = raw if isinstance(raw, int) else len(raw)
-        return BadRow(where, f"row of {size:,} bytes is over the {MAX_ROW_BYTES:,}-byte limit")
-    if raw[0] != 0x7B and not raw.strip():  # a line opening with "{" is not blank
+        return BadRow(f"{display}:{line}", f"row of {size:,} bytes is over the {MAX_ROW_BYTES:,}-byte limit")
+    if raw[0] == 0x7B and encoding == "utf-8":  # a line opening with "{"
+        try:
+            record = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            row = make_row(record, columns.resolve(record), display, line, exact=False)
+            if row is not _INEXACT:
+                return row
+    return _parse_slowly(raw, display, line, columns, encoding)
+
+
+def _parse_slowly(raw: bytes, display: str, line: int, columns: ColumnMap, encoding: str) -> Row | BadRow | None:
+    if raw[0] != 0x7B and not raw.strip():
         return None
     try:
-        line = raw.decode(encoding)
+        decoded = raw.decode(encoding)
     except UnicodeDecodeError:
-        return BadRow(where, undecodable_reason(raw, encoding))
-    if line.startswith("\ufeff"):  # a UTF-8 BOM opening the file
-        line = line[1:]
-    record = _loads(line)
-    if record is _BROKEN:
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            return BadRow(where, f"broken JSON: {exc.msg} at column {exc.colno}")
-    if type(record) is not dict:
-        return BadRow(where, "a row is a JSON object")
-    return make_row(record, columns.resolve(record), where)
-
-
-_BROKEN = object()
-_scan_once = json.decoder.JSONDecoder().scan_once  # the C scanner json.loads ends up in
-
-
-def _loads(line: str) -> object:
-    """json.loads(line) for the common line (a value from its first character, then only its line
-    end), without json.loads' layers; `_BROKEN` for anything else, which json.loads then reads
-    (and explains). Same values: the same scanner with the same defaults."""
+        return BadRow(f"{display}:{line}", undecodable_reason(raw, encoding))
+    if decoded.startswith("\ufeff"):  # a UTF-8 BOM opening the file
+        decoded = decoded[1:]
     try:
-        value, end = _scan_once(line, 0)
-    except (StopIteration, ValueError, RecursionError):
-        return _BROKEN
-    rest = len(line) - end
-    if rest == 0 or (rest == 1 and line[end] == "\n") or (rest == 2 and line[end:] == "\r\n"):
-        return value
-    return _BROKEN
+        record = json.loads(decoded)
+    except json.JSONDecodeError as exc:
+        return BadRow(f"{display}:{line}", f"broken JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}")
+    except RecursionError:
+        return BadRow(f"{display}:{line}", "broken JSON: nested too deeply")
+    if type(record) is not dict:
+        return BadRow(f"{display}:{line}", "a row is a JSON object")
+    row = make_row(record, columns.resolve(record), display, line)
+    if type(row) is Row and any(type(v) is str and _SURROGATES.search(v) for v in (row.conversation, row.agent, row.text)):
+        return BadRow(f"{display}:{line}", "a lone surrogate (a \\ud800-\\udfff escape that is half a character)")
+    return row
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -314,4 +323,4 @@ def csv_rows(lines: Iterator[str], dialect: type[csv.Dialect], display: str, col
         if len(fields) != len(header):
             yield BadRow(where, f"{len(fields)} fields where the header has {len(header)}")
             continue
-        yield make_row(dict(zip(header, fields)), resolved, where)
+        yield make_row(dict(zip(header, fields)), resolved, display, record.line)

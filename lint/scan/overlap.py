@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from .store import OUTPUTS, STATE_DIR
+from .outputs import OUTPUTS
+from .store import STATE_DIR
 
 
 def _working_files(out_dir: Path) -> list[Path]:

@@ -1,33 +1,31 @@
 """Checking one partition: its rows grouped into conversations, each agent turn checked in its
-position, and everything the outputs need gathered into one JSON-ready `part` dict.
+position, the partition's `Tally` filled and its rows of the outputs rendered, as one `Part`.
 
 This is the unit of work of every engine (in-process, process pool, Dask): a pure function of
 the partition and the scan options, so any engine produces the same parts, and the merge
-(`lint.scan.store`) the same outputs.
+(lint/scan/merge.py) the same outputs.
+
+The loop is the scan's hot path: rows are tuples, a conversation without findings costs a CSV row
+and a few counts, and a finding's dict is built only for a finding.
 """
 from __future__ import annotations
 
-import base64
-import csv
-import gzip
 import hashlib
-import io
 import json
-from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from ..checker import Checker
-from ..conversation import agent_positions, check_conversation
+from ..conversation import check_conversation
 from ..errors import InputError
-from ..model import Category, Scoring
-from .inputs import BadRow, ColumnMap, Row
+from ..model import Scoring
+from .inputs import BadRow, ColumnMap, Row, _date
+from .outputs import CATEGORIES, csv_rows, jsonl_lines
+from .part import Part, encode
 from .plan import Partition, read_partition
+from .tally import Tally
 
-CATEGORIES = tuple(c.value for c in Category)
-WORST_KEPT = 10  # worst conversations kept (with their turns) for the report
 CONTEXT_CHARS = 40  # a finding's context: characters of its turn kept on each side of the phrase
-CONVERSATION_COLUMNS = ("conversation", "source", "agents", "turns", "agent_turns", "findings", *CATEGORIES, "score", "date")
 
 
 @dataclass(frozen=True)
@@ -58,133 +56,187 @@ def scoring_of(checker: Checker) -> Scoring:
     return next((p.scoring for p in reversed(checker.packs) if p.scoring is not None), Scoring())
 
 
-def run_partition(part: Partition, options: ScanOptions) -> tuple[int, bytes, dict]:
-    """What an engine runs: the checked partition as the compressed part file, plus what the
-    driver needs without opening it (turns for progress, the first bad row for --strict).
-
-    Rendering and compressing here keeps that work in the (parallel) workers."""
-    checked = check_partition(part, options)
-    facts = {"turns": checked["totals"].get("turns", 0), "first_error": checked["errors"][0] if checked["errors"] else None}
-    return part.index, encode_part(checked), facts
-
-
-def encode_part(checked: dict) -> bytes:
-    """The part file: outputs pre-rendered as text (the merge only concatenates), aggregates as JSON."""
-    rows = io.StringIO()  # what csv.DictWriter writes, without its per-row checks
-    csv.writer(rows, lineterminator="\n").writerows([[c[k] for k in CONVERSATION_COLUMNS] for c in checked.pop("conversations")])
-    checked["conversations_csv"] = rows.getvalue()
-    findings = checked.pop("findings")
-    checked["findings_jsonl"] = "\n".join(map(_encode, findings)) + "\n" if findings else ""
-    errors = checked.pop("errors")
-    checked["errors_jsonl"] = "\n".join(map(_encode, errors)) + "\n" if errors else ""
-    return gzip.compress(_encode(checked).encode(), compresslevel=1, mtime=0)
+def run_partition(partition: Partition, options: ScanOptions) -> tuple[int, bytes, dict]:
+    """What an engine runs: the part file, plus what the driver needs without opening it (turns
+    for progress, the first bad row for --strict). Rendering here keeps that work in the
+    (parallel) workers."""
+    checking = _Checking(partition, options)
+    part = checking.run()
+    facts = {"turns": part.tally.totals["turns"], "first_error": checking.errors[0] if checking.errors else None}
+    return partition.index, encode(part), facts
 
 
-# json.dumps(x, ensure_ascii=False) without building an encoder per call (the same output)
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+def check_partition(partition: Partition, options: ScanOptions) -> Part:
+    return _Checking(partition, options).run()
 
 
-def check_partition(part: Partition, options: ScanOptions) -> dict:
-    checker = checker_for(options)
-    scoring = scoring_of(checker)
-    gathered = Gathered(part.index)
-    columns = ColumnMap(options.columns)
-    for run in _conversations(read_partition(part, columns, options.encoding), gathered):
-        _check_conversation(run, checker, scoring, options.channel, gathered)
-    return gathered.to_part()
+class _Checking:
+    """One partition being checked."""
 
+    def __init__(self, partition: Partition, options: ScanOptions) -> None:
+        self.partition = partition
+        self.options = options
+        self.checker = checker_for(options)
+        self.scoring = scoring_of(self.checker)
+        self.perfect = self.scoring.conversation_score({})
+        self.channel = options.channel
+        self.display = partition.display
+        self.tally = Tally()
+        self.findings: list[dict] = []
+        self.rows: list[list] = []  # conversations.csv
+        self.errors: list[dict] = []
+        self.ledger: list[list] = []
 
-def _conversations(rows: Iterable[Row | BadRow], gathered: "Gathered") -> Iterable[list[Row]]:
-    """Runs of consecutive rows with the same conversation id (a row without an id is alone)."""
-    run: list[Row] = []
-    for row in rows:
-        if isinstance(row, BadRow):
-            gathered.errors.append({"where": row.where, "reason": row.reason})
-            continue
-        if run and (row.conversation is None or row.conversation != run[-1].conversation):
+    def run(self) -> Part:
+        rows = read_partition(self.partition, ColumnMap(self.options.columns), self.options.encoding)
+        for run in self._conversations(rows):
+            self._conversation(run)
+        return Part(self.partition.index, self.tally, self.ledger, jsonl_lines(self.findings), csv_rows(self.rows),
+                    jsonl_lines(self.errors))
+
+    def _error(self, where: str, reason: str) -> None:
+        self.errors.append({"where": where, "reason": reason})
+        self.tally.count_error()
+
+    def _conversations(self, rows: Iterable[Row | BadRow]) -> Iterator[list[Row]]:
+        """Runs of consecutive rows with the same conversation id (a row without an id is alone)."""
+        run: list[Row] = []
+        last = None
+        for row in rows:
+            if type(row) is BadRow:
+                self._error(row.where, row.reason)
+                continue
+            conversation = row[0]
+            if run and (conversation is None or conversation != last):
+                yield run
+                run = []
+            run.append(row)
+            last = conversation
+        if run:
             yield run
-            run = []
-        run.append(row)
-    if run:
-        yield run
 
-
-def _check_conversation(run: list[Row], checker: Checker, scoring: Scoring, channel: str, gathered: "Gathered") -> None:
-    turns = [r.turn for r in run]
-    if turns.count(None) != len(turns) and (None in turns or turns != sorted(turns)):
-        run = sorted(run, key=lambda r: (r.turn is None, r.turn if r.turn is not None else 0))  # stable
-    conversation = run[0].conversation if run[0].conversation is not None else run[0].where
-    if run[0].conversation is None:  # no conversation ids: each turn alone, checked as a middle turn
-        checked = [(0, "middle", run[0].text, checker.check(run[0].text, channel, "middle"))] if run[0].role == "agent" else []
-    else:
-        try:
-            checked = check_conversation(checker, [(r.role, r.text) for r in run], channel)
-        except InputError:
-            checked = _check_turn_by_turn(run, checker, channel, gathered)
-    findings_by_turn: dict[int, list[dict]] = defaultdict(list)
-    severities: dict[str, int] = {}
-    ledger: list[list[str]] = []  # [id, date] of each finding, in findings order
-    categories: dict[str, int] = {}
-    for index, position, text, result in checked:
-        if not result.diagnostics:
-            continue
-        row = run[index]
-        for diag in result.diagnostics:
-            suggestion = diag.suggestions[0].text if diag.suggestions else None
-            turn = row.turn if row.turn is not None else index
-            finding = {
-                "id": finding_id(conversation, turn, diag.rule_id, diag.start, diag.end),
-                "conversation": conversation, "turn": turn,
-                "agent": row.agent, "position": position, "rule": diag.rule_id, "category": diag.category.value,
-                "severity": diag.severity.value, "start": diag.start, "end": diag.end, "phrase": diag.text,
-                "context": finding_context(text, diag.start, diag.end),
-                "suggestion": suggestion, "message": diag.message, "source": row.where,
-            }
-            gathered.findings.append(finding)
-            ledger.append([finding["id"], row.date or ""])
-            findings_by_turn[index].append(finding)
-            severity, category = finding["severity"], finding["category"]
-            severities[severity] = severities.get(severity, 0) + 1
-            categories[category] = categories.get(category, 0) + 1
-            gathered.count_finding(finding, row.date)
-    score = scoring.conversation_score(severities)
-    agent_turns = [i for i, _, _, _ in checked]
-    agents = sorted({run[i].agent or "" for i in agent_turns})
-    gathered.conversations.append({
-        "conversation": conversation, "source": run[0].where, "agents": ";".join(a for a in agents if a),
-        "turns": len(run), "agent_turns": len(agent_turns), "findings": sum(categories.values()),
-        **{c: categories.get(c, 0) for c in CATEGORIES}, "score": score,
-        "date": next((r.date for r in run if r.date), "") or "",
-    })
-    gathered.ledger.append([agents, ledger])
-    totals = gathered.totals
-    totals["conversations"] += 1
-    totals["turns"] += len(run)
-    totals["agent_turns"] += len(agent_turns)
-    totals["flagged_agent_turns"] += len(findings_by_turn)  # only turns with findings have an entry
-    gathered.agent_chars += sum([len(text) for _, _, text, _ in checked])
-    if len(agents) == 1:  # the common case: every agent turn is this agent's
-        stats = gathered.agents[agents[0]]
-        stats["conversations"] += 1
-        stats["score_sum"] += score
-        stats["turns"] += len(agent_turns)
-        for i in agent_turns:
-            for finding in findings_by_turn.get(i, ()):
-                stats["findings"] += 1
-                stats[finding["category"]] += 1
-    else:
+    def _conversation(self, run: list[Row]) -> None:
+        first = run[0]
+        source = f"{self.display}:{first.line}"
+        if first.conversation is None:  # no conversation ids: each turn alone, checked as a middle turn
+            conversation = source
+            checked = ([(0, "middle", first.text, self.checker.check(first.text, self.channel, "middle"))]
+                       if first.role == "agent" else [])
+        else:
+            conversation = first.conversation
+            turns = [r.turn for r in run]
+            if turns.count(None) != len(turns) and (None in turns or turns != sorted(turns)):
+                run = sorted(run, key=lambda r: (r.turn is None, r.turn if r.turn is not None else 0))  # stable
+                first = run[0]
+                source = f"{self.display}:{first.line}"
+            try:
+                checked = check_conversation(self.checker, [(r.role, r.text) for r in run], self.channel)
+            except InputError:
+                checked = self._turn_by_turn(run)
+        date = _first_date(run)
+        agent_of = [run[index].agent or "" for index, _, _, _ in checked]
+        agents = sorted(set(agent_of))
+        flagged = [entry for entry in checked if entry[3].diagnostics]
+        chars = sum([len(text) for _, _, text, _ in checked])
+        tally = self.tally
+        tally.count_conversation(len(run), len(checked), len(flagged), chars)
+        named = ";".join(a for a in agents if a)
+        if not flagged:  # the common case
+            for agent in agents:
+                tally.count_agent(agent, len(checked) if len(agents) == 1 else agent_of.count(agent), self.perfect, date)
+            self.rows.append([conversation, source, named, len(run), len(checked), 0, *_NONE_FOUND, self.perfect, date])
+            return
+        findings, dates, by_turn = self._findings(conversation, run, flagged)
+        severities: dict[str, int] = {}
+        categories: dict[str, int] = {}
+        for finding in findings:
+            severities[finding["severity"]] = severities.get(finding["severity"], 0) + 1
+            categories[finding["category"]] = categories.get(finding["category"], 0) + 1
+        score = self.scoring.conversation_score(severities)
         for agent in agents:
-            stats = gathered.agents[agent]
-            stats["conversations"] += 1
-            stats["score_sum"] += score
-            mine = [i for i in agent_turns if (run[i].agent or "") == agent]
-            stats["turns"] += len(mine)
-            for i in mine:
-                for finding in findings_by_turn.get(i, ()):
-                    stats["findings"] += 1
-                    stats[finding["category"]] += 1
-    if findings_by_turn:
-        gathered.consider_worst(conversation, score, run, findings_by_turn)
+            tally.count_agent(agent, len(checked) if len(agents) == 1 else agent_of.count(agent), score, date)
+        for finding, finding_date in zip(findings, dates):
+            tally.count_finding(finding["agent"] or "", finding["rule"], finding["category"], finding["phrase"],
+                                finding_date)
+        self.ledger.append([len(self.rows), agents, [[f["id"], d or ""] for f, d in zip(findings, dates)]])
+        self.rows.append([conversation, source, named, len(run), len(checked), len(findings),
+                          *[categories.get(c, 0) for c in CATEGORIES], score, date])
+        tally.consider_worst(score, len(findings), conversation, source,
+                             lambda: _worst_detail(conversation, score, source, date, run, by_turn))
+
+    def _findings(self, conversation: str, run: list[Row],
+                  flagged: list) -> tuple[list[dict], list[str | None], dict[int, list[dict]]]:
+        """The findings of the flagged turns in file order, the date of each one's turn, and the
+        findings by turn index."""
+        findings: list[dict] = []
+        dates: list[str | None] = []
+        by_turn: dict[int, list[dict]] = {}
+        for index, position, text, result in flagged:
+            row = run[index]
+            turn = row.turn if row.turn is not None else index
+            where = f"{self.display}:{row.line}"
+            date = row.date
+            mine = by_turn[index] = []
+            for diag in result.diagnostics:
+                finding = {
+                    "id": finding_id(conversation, turn, diag.rule_id, diag.start, diag.end),
+                    "conversation": conversation, "turn": turn,
+                    "agent": row.agent, "position": position, "rule": diag.rule_id, "category": diag.category.value,
+                    "severity": diag.severity.value, "start": diag.start, "end": diag.end, "phrase": diag.text,
+                    "context": finding_context(text, diag.start, diag.end),
+                    "suggestion": diag.suggestions[0].text if diag.suggestions else None, "message": diag.message,
+                    "source": where,
+                }
+                findings.append(finding)
+                dates.append(date)
+                mine.append(finding)
+        self.findings += findings
+        return findings, dates, by_turn
+
+    def _turn_by_turn(self, run: list[Row]) -> list:
+        """A conversation with a turn the engine refuses (over the text limit): report that turn as a
+        bad row and check the others as one conversation still (their positions, and the jargon the
+        customer used first, stay what they are)."""
+        turns = []
+        refused = set()
+        limit = self.checker.max_chars
+        for index, row in enumerate(run):
+            if row.role == "agent" and len(row.text) > limit:
+                self._error(f"{self.display}:{row.line}", f"text is {len(row.text)} characters; the limit is {limit}")
+                refused.add(index)
+            turns.append((row.role, "" if index in refused else row.text))
+        return [entry for entry in check_conversation(self.checker, turns, self.channel) if entry[0] not in refused]
+
+
+_NONE_FOUND = (0,) * len(CATEGORIES)
+
+
+def _first_date(run: list[Row]) -> str:
+    """The conversation's date: its first row's with a timestamp that parses ("" without)."""
+    for row in run:
+        if row.timestamp is not None:
+            date = _date(row.timestamp)
+            if date:
+                return date
+    return ""
+
+
+def _worst_detail(conversation: str, score: float, source: str, date: str, run: list[Row],
+                  by_turn: dict[int, list[dict]]) -> dict:
+    """What the report shows of a conversation among the worst: every turn, findings marked."""
+    detail = {
+        "conversation": conversation, "score": score, "findings": sum(len(f) for f in by_turn.values()),
+        "source": source,
+        "turns": [{
+            "turn": row.turn if row.turn is not None else i, "role": row.role, "agent": row.agent, "text": row.text,
+            "findings": [{"id": f["id"], "start": f["start"], "end": f["end"], "rule_id": f["rule"],
+                          "category": f["category"], "message": f["message"], "suggestion": f["suggestion"]}
+                         for f in by_turn.get(i, ())],
+        } for i, row in enumerate(run)],
+    }
+    if date:
+        detail["date"] = date
+    return detail
 
 
 def finding_id(conversation: object, turn: object, rule: str, start: int, end: int) -> str:
@@ -201,6 +253,9 @@ def finding_id(conversation: object, turn: object, rule: str, start: int, end: i
     return "".join([_B32[(bits >> shift) & 31] for shift in _SHIFTS])
 
 
+# json.dumps(x, ensure_ascii=False) without building an encoder per call (the same output): ids
+# made by earlier versions stay the same
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 _B32 = "abcdefghijklmnopqrstuvwxyz234567"
 _SHIFTS = range(75, -1, -5)
 
@@ -209,92 +264,3 @@ def finding_context(text: str, start: int, end: int) -> str:
     """The turn's text from CONTEXT_CHARS before the phrase to CONTEXT_CHARS after it (the phrase
     starts at min(start, CONTEXT_CHARS) in it)."""
     return text[max(0, start - CONTEXT_CHARS):end + CONTEXT_CHARS]
-
-
-def _check_turn_by_turn(run: list[Row], checker: Checker, channel: str, gathered: "Gathered"):
-    """A conversation with a turn the engine refuses (over the text limit): report that turn as a
-    bad row and check the others as one conversation still (their positions, and the jargon the
-    customer used first, stay what they are)."""
-    turns = []
-    refused = set()
-    for index, row in enumerate(run):
-        if row.role == "agent":
-            if len(row.text) > checker.max_chars:
-                gathered.errors.append({"where": row.where, "reason": f"text is {len(row.text)} characters; "
-                                                                     f"the limit is {checker.max_chars}"})
-                refused.add(index)
-        turns.append((row.role, "" if index in refused else row.text))
-    return [entry for entry in check_conversation(checker, turns, channel) if entry[0] not in refused]
-
-
-class Gathered:
-    """What one partition contributes to the outputs."""
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-        self.findings: list[dict] = []
-        self.conversations: list[dict] = []
-        self.ledger: list[list] = []  # per conversation: [its agents, [[finding id, date], ...] in findings order]
-        self.errors: list[dict] = []
-        self.totals: Counter[str] = Counter()
-        self.by_category: Counter[str] = Counter()
-        self.by_rule: Counter[str] = Counter()
-        self.by_date_category: dict[str, Counter[str]] = defaultdict(Counter)
-        self.by_date_rule: dict[str, Counter[str]] = defaultdict(Counter)
-        self.phrases: Counter[tuple[str, str, str]] = Counter()
-        self.agents: dict[str, Counter] = defaultdict(Counter)
-        self.worst: list[tuple[tuple, dict]] = []
-        self.agent_chars = 0
-
-    def count_finding(self, finding: dict, date: str | None) -> None:
-        self.by_category[finding["category"]] += 1
-        self.by_rule[finding["rule"]] += 1
-        if finding["phrase"]:
-            self.phrases[(finding["rule"], finding["category"], finding["phrase"])] += 1
-        if date:
-            self.by_date_category[date][finding["category"]] += 1
-            self.by_date_rule[date][finding["rule"]] += 1
-
-    def consider_worst(self, conversation: str, score: float, run: list[Row], findings_by_turn: dict) -> None:
-        total = sum(len(f) for f in findings_by_turn.values())
-        if not total:
-            return
-        key = worst_key(score, total, conversation, run[0].where)
-        if len(self.worst) >= WORST_KEPT and key >= self.worst[-1][0]:
-            return
-        detail = {
-            "conversation": conversation, "score": score, "findings": total, "source": run[0].where,
-            "turns": [{
-                "turn": row.turn if row.turn is not None else i, "role": row.role, "agent": row.agent, "text": row.text,
-                "findings": [{"id": f["id"], "start": f["start"], "end": f["end"], "rule_id": f["rule"], "category": f["category"],
-                              "message": f["message"], "suggestion": f["suggestion"]} for f in findings_by_turn.get(i, [])],
-            } for i, row in enumerate(run)],
-        }
-        self.worst.append((key, detail))
-        self.worst.sort(key=lambda item: item[0])
-        del self.worst[WORST_KEPT:]
-
-    def to_part(self) -> dict:
-        self.totals["findings"] = len(self.findings)
-        self.totals["errors"] = len(self.errors)
-        return {
-            "index": self.index,
-            "findings": self.findings,
-            "conversations": self.conversations,
-            "ledger": self.ledger,
-            "errors": self.errors,
-            "totals": dict(self.totals),
-            "by_category": dict(self.by_category),
-            "by_rule": dict(self.by_rule),
-            "by_date_category": {d: dict(c) for d, c in self.by_date_category.items()},
-            "by_date_rule": {d: dict(c) for d, c in self.by_date_rule.items()},
-            "phrases": [[r, c, p, n] for (r, c, p), n in self.phrases.items()],
-            "agents": {a: dict(s) for a, s in self.agents.items()},
-            "worst": [detail for _, detail in self.worst],
-            "agent_chars": self.agent_chars,
-        }
-
-
-def worst_key(score: float, findings: int, conversation: str, source: str) -> tuple:
-    """Worst first: lowest score, then most findings, then by id and place (deterministic)."""
-    return (score, -findings, conversation, source)

@@ -110,7 +110,7 @@ def _conversation_before(handle, start: int, previous: tuple[int, str | None], c
         handle.seek(begin)
         raw = handle.read(end - begin)
         if raw.strip():
-            row = parse_jsonl_line(raw, "", columns, encoding)
+            row = parse_jsonl_line(raw, "", 0, columns, encoding)
             if isinstance(row, Row):
                 return row.conversation
     return answer_there
@@ -135,7 +135,7 @@ def _read_whole_jsonl(part: Partition, columns: ColumnMap, encoding: str | None)
             handle, actual = newline_safe(raw_handle, encoding)
             for raw in bounded_lines(handle, MAX_ROW_BYTES):
                 number += 1
-                row = parse_jsonl_line(raw, f"{part.display}:{number}", columns, actual)
+                row = parse_jsonl_line(raw, part.display, number, columns, actual)
                 if row is not None:
                     yield row
         except BROKEN_STREAM as exc:  # a damaged gzip file: the rows before stand
@@ -153,7 +153,7 @@ def _read_jsonl_range(part: Partition, columns: ColumnMap, encoding: str | None)
             here, line_number = position, number
             position += raw if isinstance(raw, int) else len(raw)
             number += 1
-            row = parse_jsonl_line(raw, f"{part.display}:{line_number}", columns, actual)
+            row = parse_jsonl_line(raw, part.display, line_number, columns, actual)
             if here >= part.end:  # past the range: only the conversation in progress goes on
                 if row is None or isinstance(row, BadRow):
                     continue  # the next partition reports it

@@ -41,7 +41,8 @@ from .command import parse_columns
 from .inputs import FIELDS
 from .partition import CONTEXT_CHARS, ScanOptions, checker_for
 from .run import ENGINES, ScanError, ScanOutcome, run_scan
-from .store import StateMismatch, write_atomically
+from .outputs import write_atomically
+from .store import StateMismatch
 
 SIDES = ("before", "after")
 SIDE_NAMES = {"before": "改动前", "after": "改动后"}

@@ -22,14 +22,16 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from ..checker import Checker
-from .disputes import Disputes, DisputesError, read_disputes
-from .partition import ScanOptions, checker_for, run_partition, scoring_of
+from .disputes import Disputes, DisputesError, read_disputes, unknown_notes
 from .inputs import ColumnMap
+from .merge import merge
 from .orphans import exit_with_parent
 from .overlap import own_file_among
+from .part import PART_FORMAT
+from .partition import ScanOptions, checker_for, run_partition, scoring_of
 from .plan import Partition, plan
 from .snapshot import changes, snapshots
-from .store import ScanState, merge, unknown_notes
+from .store import ScanState
 
 ENGINES = ("local", "dask")
 
@@ -119,6 +121,7 @@ def _manifest(taken: list[dict], options: ScanOptions, checker: Checker, partiti
         "options": options.to_dict(),
         "packs": [{"id": p.id, "version": p.version, "path": p.path} for p in checker.packs],
         "partitions": [p.to_dict() for p in partitions],
+        "part_format": PART_FORMAT,
     }
 
 

@@ -1,10 +1,13 @@
 """`cslint scan --excel`: DIR/report.xlsx, the scan's tables as one Excel workbook.
 
 Sheets `agents` and `conversations` (agents.csv, conversations.csv), `findings` (every finding of
-findings.jsonl) and `rules` (findings per rule, from summary.json), each with a bold frozen
-header row that names a column in Chinese and by its key ("坐席 agent"). Counts and scores are
-numbers; everything else is text, stored as text whatever it looks like (an id of digits, or one
-starting with "=", never becomes a number or a formula).
+findings.jsonl) and `rules` (findings per rule, from summary.json), with the columns of those
+outputs (lint/scan/outputs.py); with --disputes, findings has 申诉 disputed (误报 for a finding judged
+wrong) and 申诉理由 dispute_reason columns, rules a disputed count, and a `disputes` sheet lists the
+disputed findings with their reasons. Each sheet has a bold frozen header row that names a column in
+Chinese and by its key ("坐席 agent"). Counts and scores are numbers; everything else is text, stored
+as text whatever it looks like (an id of digits, or one starting with "=", never becomes a number or
+a formula).
 
 A sheet holds at most Excel's 1,048,576 rows: a table with more rows keeps the first ones and ends
 with a row saying how many of how many it lists; `write_workbook` returns that as a note too.
@@ -23,22 +26,25 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..model import CATEGORY_DISPLAY_NAMES
+from .outputs import (AGENTS, CONVERSATIONS, DISPUTE_FIELDS, FINDING_FIELDS, FINDINGS, RULE_COLUMNS, SUMMARY,
+                      WORKBOOK)
 
-WORKBOOK = "report.xlsx"
 EXCEL_ROWS = 1_048_576  # rows in an Excel sheet, the header included
 MAX_CELL_CHARS = 32_767  # characters in an Excel cell
-FINDING_COLUMNS = ("id", "conversation", "turn", "agent", "position", "rule", "category", "severity", "phrase",
-                   "context", "suggestion", "message", "source")
-RULE_COLUMNS = ("rule", "category", "message", "count")
+FINDING_COLUMNS = tuple(f for f in FINDING_FIELDS if f not in ("start", "end"))  # offsets mean nothing in a sheet
+DISPUTE_COLUMNS = ("id", "conversation", "turn", "agent", "rule", "category", "severity", "phrase", "context",
+                   "message", "source", "reason")  # the disputes sheet (summary.json's disputes)
 TEXT_COLUMNS = frozenset({"id", "conversation", "agent", "agents", "source", "date", "position", "rule", "category",
-                          "severity", "phrase", "context", "suggestion", "message"})
+                          "severity", "phrase", "context", "suggestion", "message", "dispute_reason", "reason"})
 LABELS = {
     "id": "编号", "conversation": "会话", "turn": "轮次", "agent": "坐席", "agents": "坐席", "position": "位置",
     "rule": "规则", "category": "类别", "severity": "严重程度", "phrase": "问题用语", "context": "上下文",
     "suggestion": "建议", "message": "说明", "source": "来源", "conversations": "会话数", "turns": "轮次",
     "agent_turns": "坐席轮次", "findings": "问题数", "per_100_turns": "每百轮问题数", "score": "得分",
-    "date": "日期", "count": "问题数", **CATEGORY_DISPLAY_NAMES,
+    "date": "日期", "count": "问题数", "disputed": "申诉", "dispute_reason": "申诉理由", "reason": "申诉理由",
+    **CATEGORY_DISPLAY_NAMES,
 }
+DISPUTED = "误报"  # a disputed finding's 申诉 cell: judged wrong, counted nowhere
 WIDTHS = {"id": 18, "conversation": 16, "source": 28, "phrase": 14, "context": 60, "suggestion": 24, "message": 48,
           "rule": 24, "agents": 16}
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters a sheet cannot hold
@@ -78,16 +84,25 @@ def write_workbook(out_dir: Path, max_rows: int = EXCEL_ROWS) -> list[SheetCount
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads((out_dir / SUMMARY).read_text(encoding="utf-8"))
+    disputes = summary.get("disputes")  # --disputes: a 申诉 column in findings and rules, and a disputes sheet
+    finding_columns = FINDING_COLUMNS + DISPUTE_FIELDS if disputes else FINDING_COLUMNS
+    rule_columns = RULE_COLUMNS + ("disputed",) if disputes else RULE_COLUMNS
     counts = []
-    with open(out_dir / "agents.csv", encoding="utf-8-sig", newline="") as agents, \
-            open(out_dir / "conversations.csv", encoding="utf-8-sig", newline="") as conversations, \
-            open(out_dir / "findings.jsonl", encoding="utf-8") as findings:
+    with open(out_dir / AGENTS, encoding="utf-8-sig", newline="") as agents, \
+            open(out_dir / CONVERSATIONS, encoding="utf-8-sig", newline="") as conversations, \
+            open(out_dir / FINDINGS, encoding="utf-8") as findings:
         counts.append(_csv_sheet(book, "agents", agents, max_rows))
         counts.append(_csv_sheet(book, "conversations", conversations, max_rows))
-        counts.append(_sheet(book, "findings", FINDING_COLUMNS, findings, _finding_row, max_rows, "findings.jsonl"))
+        counts.append(_sheet(book, "findings", finding_columns, findings,
+                             lambda line: _finding_row(line, finding_columns), max_rows, FINDINGS))
     rules = [{"rule": rule, **entry} for rule, entry in summary.get("by_rule", {}).items()]
-    counts.append(_sheet(book, "rules", RULE_COLUMNS, rules, _rule_row, max_rows, "summary.json"))
+    counts.append(_sheet(book, "rules", rule_columns, rules, lambda entry: _rule_row(entry, rule_columns), max_rows,
+                         SUMMARY))
+    if disputes:
+        counts.append(_sheet(book, "disputes", DISPUTE_COLUMNS, disputes.get("findings") or [],
+                             lambda entry: [_finding_value(key, entry.get(key)) for key in DISPUTE_COLUMNS],
+                             max_rows, SUMMARY))
     temporary = out_dir / (WORKBOOK + ".tmp")
     book.save(temporary)
     os.replace(temporary, out_dir / WORKBOOK)
@@ -101,7 +116,7 @@ def truncation_note(count: SheetCount) -> str:
 
 
 def _complete_source(sheet: str) -> str:
-    return {"findings": "findings.jsonl", "rules": "summary.json"}.get(sheet, f"{sheet}.csv")
+    return {"findings": FINDINGS, "rules": SUMMARY, "disputes": SUMMARY}.get(sheet, f"{sheet}.csv")
 
 
 # --- one sheet --------------------------------------------------------------------------------------
@@ -149,21 +164,23 @@ def _fill(sheet: Any, records: Iterator[Any], to_row: Callable[[Any], list], roo
 
 # --- rows -------------------------------------------------------------------------------------------
 
-def _finding_row(line: str) -> list:
+def _finding_row(line: str, columns: tuple[str, ...]) -> list:
     finding = json.loads(line)
-    return [_finding_value(key, finding.get(key)) for key in FINDING_COLUMNS]
+    return [_finding_value(key, finding.get(key)) for key in columns]
 
 
 def _finding_value(key: str, value: Any) -> Any:
-    if value is None or value == "":
+    if value is None or value == "" or value is False:
         return None
     if key == "turn" and isinstance(value, int) and not isinstance(value, bool):
         return value
+    if key == "disputed":
+        return DISPUTED
     return _text(str(value))
 
 
-def _rule_row(entry: dict) -> list:
-    return [_text(str(entry.get(key) or "")) if key in TEXT_COLUMNS else entry.get(key) for key in RULE_COLUMNS]
+def _rule_row(entry: dict, columns: tuple[str, ...]) -> list:
+    return [_text(str(entry.get(key) or "")) if key in TEXT_COLUMNS else entry.get(key) for key in columns]
 
 
 def _csv_value(key: str, value: str) -> Any:

@@ -48,7 +48,7 @@ def test_killing_the_driver_alone_leaves_no_worker_and_the_rerun_resumes(tmp_pat
                               start_new_session=True)
     workers: set[int] = set()
     try:
-        while driver.poll() is None and not (parts.exists() and any(parts.glob("*.json.gz"))):
+        while driver.poll() is None and not (parts.exists() and any(parts.glob("*.part"))):
             time.sleep(0.005)
         assert driver.poll() is None, "the scan ended before it could be killed"
         workers = _children(driver.pid)
@@ -81,7 +81,7 @@ def test_a_pool_worker_killed_alone_is_replaced_and_the_scan_finishes(tmp_path):
     out = tmp_path / "killed"
     parts = out / ".cslint-scan" / "parts"
     driver = subprocess.Popen(command + ["--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    while driver.poll() is None and not (parts.exists() and any(parts.glob("*.json.gz"))):
+    while driver.poll() is None and not (parts.exists() and any(parts.glob("*.part"))):
         time.sleep(0.005)
     assert driver.poll() is None, "the scan ended before a worker could be killed"
     victim = min(_children(driver.pid))

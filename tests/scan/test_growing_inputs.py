@@ -71,7 +71,7 @@ def test_a_scan_resumed_after_its_input_grew_writes_the_same_outputs(tmp_path):
     parts = out / ".cslint-scan" / "parts"
     killed = subprocess.Popen(command + ["--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
-    while killed.poll() is None and not (parts.exists() and any(parts.glob("*.json.gz"))):
+    while killed.poll() is None and not (parts.exists() and any(parts.glob("*.part"))):
         time.sleep(0.005)
     assert killed.poll() is None, "the scan ended before it could be killed"
     os.killpg(killed.pid, signal.SIGKILL)

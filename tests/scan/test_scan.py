@@ -215,7 +215,7 @@ def test_killed_at_random_points_resumes_to_identical_outputs(tmp_path):
     assert reference.returncode == 0, reference.stderr
     out = tmp_path / "killed"
     parts = out / ".cslint-scan" / "parts"
-    committed = lambda: len(list(parts.glob("*.json.gz"))) if parts.exists() else 0  # noqa: E731
+    committed = lambda: len(list(parts.glob("*.part"))) if parts.exists() else 0  # noqa: E731
     total = len(json.loads((tmp_path / "reference" / ".cslint-scan" / "manifest.json").read_text())["scan"]["partitions"])
     rng = random.Random(20261123)
     kills = []
