@@ -8,11 +8,13 @@ replies repeat the same windows).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from functools import lru_cache
 from typing import Iterable
 
 from .normalize import is_word_char
+from .wordfreq import open_frequencies
 
 WINDOW = 6  # characters of context on each side of the hit
 
@@ -20,9 +22,15 @@ _ADVERBS = "真也都还并就又更太很最可却才倒竟确实"
 
 _CLAUSE_STOPS = set("，。！？；：,!?;:、\n")
 
+# CSLINT_JIEBA_INDEX=0 loads jieba's whole dictionary into memory instead (as jieba does)
+_USE_INDEX = os.environ.get("CSLINT_JIEBA_INDEX", "1") != "0"
+
 
 class Segmenter:
-    def __init__(self, terms: Iterable[str] = ()) -> None:
+    def __init__(self, terms: Iterable[str] = (), use_index: bool | None = None) -> None:
+        """`use_index`: look jieba's words up in lint.wordfreq's on-disk index (default: unless
+        CSLINT_JIEBA_INDEX=0) rather than loading the whole dictionary."""
+        self._use_index = _USE_INDEX if use_index is None else use_index
         self._terms = sorted({t for t in terms if len(t) > 1 and all(is_word_char(c) for c in t)})
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -35,7 +43,13 @@ class Segmenter:
 
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
+                dictionary = os.path.join(os.path.dirname(jieba.__file__), jieba.DEFAULT_DICT_NAME)
+                frequencies = open_frequencies(dictionary) if self._use_index else None
+                if frequencies is not None:  # the same words, looked up on disk (lint.wordfreq)
+                    tokenizer.FREQ, tokenizer.total = frequencies, frequencies.total
+                    tokenizer.initialized = True
+                else:
+                    tokenizer.initialize()
                 for term in self._terms:
                     tokenizer.add_word(term)
                     # jieba's dictionary holds compounds like 真不知道 / 也不知道: an adverb glued
