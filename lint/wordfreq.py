@@ -1,7 +1,7 @@
 """jieba's word frequencies read from an on-disk index instead of loaded whole.
 
 jieba keeps its dictionary as one Python dict of ~580,000 words and prefixes (FREQ), loaded
-from a 9 MB marshal cache: about a second and ~70 MB per process. The engine segments only a
+from a 9 MB marshal cache: about a second and ~60 MB per process. The engine segments only a
 few hundred short windows per batch (lint.segment), so it needs a few thousand of those
 entries. `WordFrequencies` answers the same questions (`in`, `[]`, `get`) from an SQLite file
 built once per machine from jieba's own dictionary (the same prefix entries jieba's
