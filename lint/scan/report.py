@@ -57,7 +57,9 @@ agents; findings in the worst conversations (table); the worst conversations as 
 disputed findings with their reasons (申诉, only with `disputes`); score formula (in Chinese, from the weights). Each section folds (`<details>`); long tables show
 PAGE_SIZE rows a page. A table answers the filters it has data for and says which it ignores:
 the agent drill-down and the agent filter can only reach the findings of the worst
-conversations, and an agent's daily trend needs the optional `agents[].by_date`.
+conversations, and an agent's daily trend (a bar chart of findings per day, drawn by the script)
+needs the optional `agents[].by_date` (findings per day, 0 for the days the agent answered in
+conversations without findings).
 An empty section shows a short 无 note instead of a chart or table.
 """
 from __future__ import annotations
@@ -320,6 +322,7 @@ def _page_data(agents: Sequence[Mapping[str, Any]], by_date_rule: Mapping[str, A
         "byDateRule": {str(d): {str(r): _count(n) for r, n in (counts or {}).items()}
                        for d, counts in by_date_rule.items()},
         "categories": {c: _category_name(c) for c in CATEGORY_ORDER},
+        "maxFilledDays": MAX_FILLED_DAYS,
         "rules": {rule_id: rules.name(rule_id) for rule_id in rules.info},
     }
 
@@ -906,9 +909,8 @@ select { font: inherit; max-width: 260px; }
 #filters.active { border-color: var(--accent); }
 #drilldown { border: 2px solid var(--accent); }
 .drill-head { display: flex; justify-content: space-between; align-items: center; }
-.trend { display: grid; grid-template-columns: max-content 1fr max-content; gap: 2px 8px;
-  align-items: center; font-size: .9rem; }
-.trend .bar { height: 12px; background: var(--accent); border-radius: 2px; min-width: 1px; }
+.trend-chart .bar { fill: var(--accent); }
+.trend-chart .day:hover .bar { fill: #0550ae; }
 .chart { display: block; max-width: 100%; height: auto; font-size: 13px; fill: var(--text); }
 .axes line { stroke: var(--muted); stroke-width: 1; }
 .axes line.grid { stroke: var(--line); stroke-dasharray: 3 3; }
@@ -1136,28 +1138,79 @@ _SCRIPT = r"""
     return block;
   }
 
+  // The agent's findings per day as a bar chart: every day from their first to their last (a
+  // day without findings is a zero), drawn as inline SVG like the page's other charts.
+  const SVG = "http://www.w3.org/2000/svg";
+  const MAX_FILLED_DAYS = data.maxFilledDays || 1000;
+  const shape = (tag, attributes, text) => {
+    const el = document.createElementNS(SVG, tag);
+    for (const [key, value] of Object.entries(attributes || {})) el.setAttribute(key, String(value));
+    if (text !== undefined) el.textContent = text;
+    return el;
+  };
+
+  function dayAxis(byDate) {
+    const keys = Object.keys(byDate).sort();
+    const day = 86400000;
+    if (!keys.every((k) => /^\d{4}-\d{2}-\d{2}$/.test(k))) return keys;
+    const first = Date.parse(keys[0] + "T00:00:00Z");
+    const span = Math.round((Date.parse(keys[keys.length - 1] + "T00:00:00Z") - first) / day);
+    if (!(span >= 0) || span > MAX_FILLED_DAYS) return keys;
+    return Array.from({ length: span + 1 }, (_, n) => new Date(first + n * day).toISOString().slice(0, 10));
+  }
+
+  function trendChart(days, counts) {
+    const width = 720, height = 190, left = 44, right = 16, top = 14, bottom = 34;
+    const plotWidth = width - left - right, plotHeight = height - top - bottom;
+    const peak = Math.max(1, ...counts);
+    const step = plotWidth / days.length;
+    const barWidth = Math.max(1, Math.min(32, step * 0.7));
+    const chart = shape("svg", { class: "chart trend-chart", viewBox: `0 0 ${width} ${height}`, width, height,
+                                 role: "img", "aria-label": "该客服每日问题数（柱状图）" });
+    const axes = shape("g", { class: "axes" });
+    const bottomY = top + plotHeight;
+    axes.appendChild(shape("line", { x1: left, y1: top, x2: left, y2: bottomY }));
+    axes.appendChild(shape("line", { x1: left, y1: bottomY, x2: left + plotWidth, y2: bottomY }));
+    axes.appendChild(shape("line", { class: "grid", x1: left, y1: top, x2: left + plotWidth, y2: top }));
+    axes.appendChild(shape("text", { x: left - 6, y: bottomY, "text-anchor": "end", dy: ".35em" }, "0"));
+    axes.appendChild(shape("text", { x: left - 6, y: top, "text-anchor": "end", dy: ".35em" }, String(peak)));
+    const labelY = bottomY + 20;
+    if (days.length === 1) {
+      axes.appendChild(shape("text", { x: left + plotWidth / 2, y: labelY, "text-anchor": "middle" }, days[0]));
+    } else {
+      axes.appendChild(shape("text", { x: left, y: labelY, "text-anchor": "start" }, days[0]));
+      axes.appendChild(shape("text", { x: left + plotWidth, y: labelY, "text-anchor": "end" }, days[days.length - 1]));
+    }
+    chart.appendChild(axes);
+    days.forEach((day, i) => {
+      const barHeight = counts[i] * plotHeight / peak;
+      const bar = shape("g", { class: "day", "data-date": day, "data-count": counts[i] });
+      bar.appendChild(shape("title", {}, `${day}：${counts[i]} 个问题`));
+      bar.appendChild(shape("rect", { class: "bar", x: (left + i * step + (step - barWidth) / 2).toFixed(1),
+                                      y: (bottomY - barHeight).toFixed(1), width: barWidth.toFixed(1),
+                                      height: barHeight.toFixed(1) }));
+      chart.appendChild(bar);
+    });
+    return chart;
+  }
+
   function trendBlock(info) {
-    const block = make("div");
+    const block = make("div", "trend");
     block.appendChild(make("h3", "", "每日趋势"));
     const byDate = (info && info.by_date) || {};
-    const days = Object.keys(byDate).sort();
-    if (!days.length) {
-      const why = $("f-from") ? "摘要中没有按客服的每日数据，无法画出该客服的每日趋势"
+    if (!Object.keys(byDate).length) {
+      const why = $("f-from") ? "该客服的会话没有可读的时间戳，无法画出每日趋势"
                               : "无日期数据（输入中没有时间戳）";
       block.appendChild(make("p", "none", why));
       return block;
     }
-    const peak = Math.max(1, ...days.map((d) => byDate[d]));
-    const grid = make("div", "trend");
-    for (const day of days) {
-      grid.appendChild(make("span", "", day));
-      const bar = make("div", "bar");
-      bar.style.width = (100 * byDate[day] / peak) + "%";
-      bar.title = day + "：" + byDate[day];
-      grid.appendChild(bar);
-      grid.appendChild(make("span", "", String(byDate[day])));
-    }
-    block.appendChild(grid);
+    const days = dayAxis(byDate);
+    const counts = days.map((d) => byDate[d] || 0);
+    const worst = days[counts.indexOf(Math.max(...counts))];
+    const total = counts.reduce((a, b) => a + b, 0);
+    block.appendChild(make("p", "hint", `${days[0]} 至 ${days[days.length - 1]}，共 ${total} 个问题；` +
+                                        `最多的一天：${worst}（${byDate[worst] || 0} 个）。悬停柱子可见当天数量。`));
+    block.appendChild(trendChart(days, counts));
     return block;
   }
 

@@ -18,16 +18,16 @@ GOOD = ["您好，请问有什么可以帮您？", "已为您查询，明天送�
 
 
 def transcript_rows() -> list[dict]:
-    """120 conversations over 5 days, 60 agents; every other conversation has two findings."""
+    """120 conversations over 5 days, 60 agents; every other conversation has two findings. A59
+    also answers d000 (day 1, two findings) and d001 (day 3, none): findings on days 1 and 5 only."""
     rows = []
-    for n in range(120):
-        day = 1 + n % 5
-        for turn, reply in enumerate(BAD if n % 2 == 0 else GOOD):
-            base = {"session_id": f"c{n:03d}", "time": f"2024-03-{day:02d}T10:00:00"}
+    conversations = [(f"c{n:03d}", 1 + n % 5, BAD if n % 2 == 0 else GOOD, f"A{n % AGENTS:02d}") for n in range(120)]
+    for cid, day, replies, agent in conversations + [("d000", 1, BAD, "A59"), ("d001", 3, GOOD, "A59")]:
+        for turn, reply in enumerate(replies):
+            base = {"session_id": cid, "time": f"2024-03-{day:02d}T10:00:00"}
             rows.append({**base, "seq": 2 * turn, "speaker": "客户", "content": "在吗，我的订单怎么还没到",
                          "agent_id": ""})
-            rows.append({**base, "seq": 2 * turn + 1, "speaker": "坐席", "content": reply,
-                         "agent_id": f"A{n % AGENTS:02d}"})
+            rows.append({**base, "seq": 2 * turn + 1, "speaker": "坐席", "content": reply, "agent_id": agent})
     return rows
 
 
@@ -107,8 +107,28 @@ def test_agent_drill_down(page) -> None:
     assert page.locator("#drilldown .turn.agent").count() == 3 and page.locator("#drilldown .turn.customer").count() == 3
     assert page.locator("#drilldown mark").count() == 2
     assert "每日趋势" in page.inner_text("#drilldown")
+    bars = page.locator("#drilldown svg.trend-chart .day")  # A00 answered on one day: 4 findings
+    assert bars.count() == 1 and bars.first.get_attribute("data-count") == "4"
+    assert page.text_content("#drilldown svg.trend-chart .day title") == "2024-03-01：4 个问题"
     page.click("#drill-close")
     assert drill.is_hidden()
+
+
+def test_agent_daily_trend_chart(page) -> None:
+    """Every day from the agent's first to their last, days without findings at zero, drawn as SVG."""
+    page.click("#agents [data-open-agent='A59']")
+    chart = page.locator("#drilldown svg.trend-chart")
+    assert chart.get_attribute("aria-label") == "该客服每日问题数（柱状图）"
+    days = chart.locator(".day")
+    assert [days.nth(i).get_attribute("data-date") for i in range(days.count())] == \
+        ["2024-03-01", "2024-03-02", "2024-03-03", "2024-03-04", "2024-03-05"]
+    assert [days.nth(i).get_attribute("data-count") for i in range(days.count())] == ["2", "0", "0", "0", "0"]
+    heights = [float(days.nth(i).locator("rect").get_attribute("height")) for i in range(days.count())]
+    assert heights[0] > 0 and heights[1:] == [0, 0, 0, 0]
+    assert chart.locator(".axes text").all_text_contents() == ["0", "2", "2024-03-01", "2024-03-05"]
+    assert "最多的一天：2024-03-01（2 个）" in page.inner_text("#drilldown .trend")
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100  # drawn, not collapsed
 
 
 def test_long_table_pages(page) -> None:
