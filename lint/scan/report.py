@@ -170,7 +170,7 @@ def render_report(summary: Mapping[str, Any]) -> str:
     sections = (
         _header_section(summary),
         _filter_bar(rules, agents, conversations, _all_dates(summary)),
-        _drilldown_section(),
+        _drilldown_section(any(a.get("by_date") for a in agents)),
         _category_section(summary.get("by_category") or {}),
         _top_rules_section(by_rule, rules),
         _rules_table_section(by_rule, rules, bool(by_date_rule)),
@@ -378,11 +378,13 @@ def _date_fields(dates: Sequence[str]) -> str:
             f'<label>到 <select id="f-to"><option value="">不限</option>{options}</select></label>\n')
 
 
-def _drilldown_section() -> str:
-    """The agent drill-down: hidden until an agent is clicked, then filled by the script."""
+def _drilldown_section(dated: bool) -> str:
+    """The agent drill-down: hidden until an agent is clicked, then filled by the script. With
+    agents' days (`dated`), an empty <svg> the script draws their daily trends in the namespace of."""
+    template = '<svg id="trend-template" hidden aria-hidden="true"></svg>\n' if dated else ""
     return ('<section id="drilldown" hidden>\n<div class="drill-head"><h2 id="drill-title">客服详情</h2>'
             '<button type="button" id="drill-close">关闭</button></div>\n'
-            '<div id="drill-body"></div>\n</section>')
+            f'<div id="drill-body"></div>\n{template}</section>')
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -1140,10 +1142,11 @@ _SCRIPT = r"""
 
   // The agent's findings per day as a bar chart: every day from their first to their last (a
   // day without findings is a zero), drawn as inline SVG like the page's other charts.
-  const SVG = "http://www.w3.org/2000/svg";
+  // With agents' days, the drill-down holds an empty svg element (the HTML parser gives it the SVG
+  // namespace): charts are made in its namespace.
   const MAX_FILLED_DAYS = data.maxFilledDays || 1000;
   const shape = (tag, attributes, text) => {
-    const el = document.createElementNS(SVG, tag);
+    const el = document.createElementNS($("trend-template").namespaceURI, tag);
     for (const [key, value] of Object.entries(attributes || {})) el.setAttribute(key, String(value));
     if (text !== undefined) el.textContent = text;
     return el;
@@ -1198,7 +1201,7 @@ _SCRIPT = r"""
     const block = make("div", "trend");
     block.appendChild(make("h3", "", "每日趋势"));
     const byDate = (info && info.by_date) || {};
-    if (!Object.keys(byDate).length) {
+    if (!Object.keys(byDate).length || !$("trend-template")) {
       const why = $("f-from") ? "该客服的会话没有可读的时间戳，无法画出每日趋势"
                               : "无日期数据（输入中没有时间戳）";
       block.appendChild(make("p", "none", why));
