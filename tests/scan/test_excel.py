@@ -149,3 +149,41 @@ def test_excel_without_openpyxl_fails_before_scanning(tmp_path):
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1 and "pip install 'cslint[xlsx]'" in run.stderr
     assert not (tmp_path / "out").exists()  # refused before anything was scanned
+
+
+def test_disputed_findings_are_marked_in_the_workbook(tmp_path):
+    """--disputes: the findings sheet has 申诉 (误报 for a finding judged wrong) and 申诉理由 columns,
+    the rules sheet a disputed count, and a disputes sheet lists them with their reasons."""
+    source = write_jsonl(tmp_path / "t.jsonl", spreadsheet_rows())
+    scan([source], tmp_path / "plain")
+    findings = read_findings(tmp_path / "plain")
+    judged = findings[1]
+    disputes = tmp_path / "disputes.jsonl"
+    disputes.write_text(json.dumps({"id": judged["id"], "verdict": "误报", "reason": "客户先说的"}, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    out = tmp_path / "out"
+    run = cslint_scan(source, "--out", out, "--disputes", disputes, "--excel")
+    assert run.returncode == 0, run.stderr
+    book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
+    sheet = [list(row) for row in book["findings"].iter_rows(values_only=True)]
+    header = sheet[0]
+    assert header[-2:] == ["申诉 disputed", "申诉理由 dispute_reason"]
+    width = len(header)
+    marked = {row[0]: (row + [None] * width)[width - 2:width] for row in sheet[1:]}  # trailing empty cells are left out
+    assert marked[judged["id"]] == ["误报", "客户先说的"]
+    assert {tuple(value) for ident, value in marked.items() if ident != judged["id"]} == {(None, None)}, marked
+    assert len(marked) == len(findings)
+    rules = [list(row) for row in book["rules"].iter_rows(values_only=True)]
+    assert rules[0][-1] == "申诉 disputed"
+    assert {row[0]: row[-1] for row in rules[1:]}[judged["rule"]] == 1
+    listed = [list(row) for row in book["disputes"].iter_rows(values_only=True)]
+    assert listed[0][0] == "编号 id" and listed[0][-1] == "申诉理由 reason"
+    assert [(row[0], row[-1]) for row in listed[1:]] == [(judged["id"], "客户先说的")]
+    plain = openpyxl.load_workbook(cslint_excel(tmp_path / "plain"), read_only=True)
+    assert "disputes" not in plain.sheetnames  # without --disputes: no 申诉 columns or sheet
+    assert "申诉 disputed" not in [c for c in next(plain["findings"].iter_rows(values_only=True))]
+
+
+def cslint_excel(out: Path) -> Path:
+    write_workbook(out)
+    return out / "report.xlsx"
