@@ -19,6 +19,11 @@ windows.
   `checker.check(text, "chat", position)` for every agent turn of the workload, each in its
   position in its conversation (opening/middle/closing/single, as the scan checks it), texts
   already in memory. Copies are timed until all K are done or `ENGINE_BUDGET_S` have passed.
+* conversations: `lint.conversation.check_conversation` on each conversation of the workload
+  (what the scan calls: Checker.check on the agent turns plus the conversation-level rules), texts
+  in memory, timed as the engine is. Printed to split the scan's cost; the target stays the
+  engine's.
+* start-up: `run_scan` (1 worker, fresh process) on the workload's first conversation alone.
 * naive: reading the same JSONL file line by line with `json.loads`, then OpenCC t2s +
   `jieba.lcut` + the same automaton (bench/engine.py's naive stack) on each agent turn, in this
   process with one worker, after a warm-up. Copies are read one after another until all K are
@@ -34,11 +39,13 @@ and the ratios from this run, with their targets:
     scan 2 workers vs 1 worker                       >= 1.7x   (speed-up, wall time)
 
 The scan's seconds include its start-up (packs, automaton, jieba) and the merge; the engine's
-do not, so use enough copies (`--repeat`) to spread the start-up.
+do not, so use enough copies (`--repeat`) to spread the start-up. Under the table, the scan's cost
+per agent turn is split into the engine's, what lint/conversation.py adds, the start-up, and the
+rest (the scan's own work).
 
     .venv/bin/python bench/scan.py [--repeat K] [--rounds R]
 
-The exit status is 0 when both targets pass and 1 otherwise. The machine is shared and noisy, so
+The exit status is 0 when all three targets pass and 1 otherwise. The machine is shared and noisy, so
 only ratios measured in the same run mean anything. The tests never look at these timings.
 """
 from __future__ import annotations
@@ -76,6 +83,7 @@ class Workload:
     agent_texts: list[str]  # of one copy
     bytes: int
     agent_turns: list[tuple[str, str]] = ()  # (text, position in its conversation) of one copy
+    conversations: list[list[tuple[str, str]]] = ()  # (role, text) of each turn, per conversation of one copy
 
     @property
     def agent_chars(self) -> int:
@@ -109,24 +117,29 @@ def build_workload(files: list[Path], copies: int, path: Path) -> Workload:
             out.writelines(json.dumps({**row, "dialogue": f"r{copy}-{row['dialogue']}"}, ensure_ascii=False) + "\n"
                            for row in rows)
     texts = [r["text"] for r in rows if r.get("role") == "agent" and isinstance(r.get("text"), str)]
-    return Workload(path, files, copies, len(rows) * copies, texts, path.stat().st_size, positioned_turns(rows))
+    return Workload(path, files, copies, len(rows) * copies, texts, path.stat().st_size, positioned_turns(rows),
+                    [[(r.get("role"), r["text"]) for r in run] for run in conversation_runs(rows)])
+
+
+def conversation_runs(rows: list[dict]) -> list[list[dict]]:
+    """Runs of rows with the same `dialogue` (in file order, as the corpora are)."""
+    runs: list[list[dict]] = []
+    for row in rows:
+        if runs and runs[-1][0]["dialogue"] == row["dialogue"]:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs
 
 
 def positioned_turns(rows: list[dict]) -> list[tuple[str, str]]:
-    """(text, position) of each agent turn, conversations being runs of rows with the same
-    `dialogue` (in file order, as the corpora are), positions as the scan gives them."""
+    """(text, position) of each agent turn, positions as the scan gives them."""
     from lint.conversation import agent_positions
 
     out: list[tuple[str, str]] = []
-    start = 0
-    while start < len(rows):
-        end = start
-        while end < len(rows) and rows[end]["dialogue"] == rows[start]["dialogue"]:
-            end += 1
-        run = rows[start:end]
+    for run in conversation_runs(rows):
         positions = agent_positions([r.get("role") for r in run])
         out.extend((run[i]["text"], positions[i]) for i in sorted(positions))
-        start = end
     return out
 
 
@@ -232,6 +245,62 @@ def time_engine(turns: list[tuple[str, str]], copies: int, budget_s: float) -> t
     return Timing("engine", 1, seconds, timed * len(turns), chars), timed
 
 
+def time_conversations(conversations: list[list[tuple[str, str]]], copies: int, budget_s: float) -> tuple[Timing, int]:
+    """What the scan asks the engine: `lint.conversation.check_conversation` on each conversation
+    (Checker.check on its agent turns, plus the conversation-level rules: jargon the customer used
+    first, refusals answering a question), texts in memory; copies timed as for the engine."""
+    quiet_imports()
+    from lint.conversation import check_conversation
+    from lint.scan.partition import ScanOptions, checker_for
+
+    checker = checker_for(ScanOptions())
+    checker.segmenter.warm_up()
+    for turns in conversations[:200]:  # warm-up
+        check_conversation(checker, turns, "chat")
+    clock = time.perf_counter
+    seconds, timed, turns_checked, chars = 0.0, 0, 0, 0
+    while timed < copies and seconds < budget_s:
+        t0 = clock()
+        for turns in conversations:
+            check_conversation(checker, turns, "chat")
+        seconds += clock() - t0
+        timed += 1
+    for turns in conversations:
+        turns_checked += sum(1 for role, _ in turns if role == "agent")
+        chars += sum(len(text) for role, text in turns if role == "agent")
+    return Timing("convers.", 1, seconds, timed * turns_checked, timed * chars), timed
+
+
+def _start_up_in_child(path: str) -> float:
+    from lint.scan import ScanOptions, run_scan
+
+    out_dir = tempfile.mkdtemp(prefix="cslint-bench-scan-")
+    try:
+        return run_scan([path], out_dir, ScanOptions(), workers=1, fresh=True).seconds
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+
+
+def start_up_seconds(workload: Path, rounds: int) -> float:
+    """What a scan costs before and after its rows: `run_scan` (1 worker, fresh process) on the
+    workload's first conversation alone (packs, automaton, jieba, planning, merge, report); the
+    shortest of `rounds`."""
+    first = workload.read_bytes().split(b"\n", 1)[0]
+    dialogue = json.loads(first)["dialogue"]
+    with tempfile.TemporaryDirectory(prefix="cslint-bench-one-") as directory:
+        one = Path(directory) / "one.jsonl"
+        with open(workload, "rb") as source, open(one, "wb") as out:
+            for line in source:
+                if json.loads(line)["dialogue"] != dialogue:
+                    break
+                out.write(line)
+        best = float("inf")
+        for _ in range(rounds):
+            with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+                best = min(best, pool.submit(_start_up_in_child, str(one)).result())
+    return best
+
+
 # --- the report ---------------------------------------------------------------------------------
 
 def print_table(rows: list[Timing]) -> None:
@@ -285,6 +354,12 @@ def main(argv: list[str] | None = None) -> int:
         scans = best_scans(workload.path, (1, 2), args.rounds)
         engine, engine_timed = time_engine(workload.agent_turns, workload.copies, ENGINE_BUDGET_S)
         print(f"  engine: {engine_timed} of {workload.copies} copies timed ({engine.seconds:.1f} s)", flush=True)
+        conversations, conversations_timed = time_conversations(workload.conversations, workload.copies,
+                                                                ENGINE_BUDGET_S)
+        print(f"  conversations: {conversations_timed} of {workload.copies} copies timed "
+              f"({conversations.seconds:.1f} s)", flush=True)
+        start_up = start_up_seconds(workload.path, args.rounds)
+        print(f"  start-up (a scan of one conversation): {start_up:.2f} s", flush=True)
         naive, timed = time_naive(workload.path, workload.rows // workload.copies, workload.copies, NAIVE_BUDGET_S)
         print(f"  naive: {timed} of {workload.copies} copies timed ({naive.seconds:.1f} s)")
     if scans[1].agent_turns != workload.copies * len(workload.agent_turns):
@@ -292,13 +367,19 @@ def main(argv: list[str] | None = None) -> int:
               f"{workload.copies * len(workload.agent_turns):,} per workload")
 
     print()
-    print_table([scans[1], scans[2], engine, naive])
+    print_table([scans[1], scans[2], engine, conversations, naive])
     vs_engine = engine.turns_per_s / scans[1].turns_per_s
     vs_naive = scans[1].turns_per_s / naive.turns_per_s
     speedup = scans[1].seconds / scans[2].seconds
+    scan_us, engine_us, conversation_us = (1e6 / t.turns_per_s for t in (scans[1], engine, conversations))
+    start_up_us = 1e6 * start_up / scans[1].agent_turns
     print()
-    print(f"scan (1 worker) per agent turn: {1e6 / scans[1].turns_per_s:.1f} µs; the engine's: "
-          f"{1e6 / engine.turns_per_s:.1f} µs; the naive stack's: {1e6 / naive.turns_per_s:.1f} µs")
+    print(f"scan (1 worker) per agent turn: {scan_us:.1f} µs; the engine's: {engine_us:.1f} µs; "
+          f"the naive stack's: {1e6 / naive.turns_per_s:.1f} µs")
+    print(f"  of the scan's {scan_us:.1f} µs: Checker.check {engine_us:.1f}, lint/conversation.py's conversation "
+          f"rules {conversation_us - engine_us:.1f}, start-up {start_up_us:.1f} ({start_up:.2f} s spread over "
+          f"{scans[1].agent_turns:,} turns), the rest (reading, grouping, findings, part files, merge) "
+          f"{scan_us - conversation_us - start_up_us:.1f}")
     print(f"scan (1 worker) vs engine: {vs_engine:.2f}x the engine's cost per agent turn (target <= {TARGET_VS_ENGINE:g}x) "
           f"{verdict(vs_engine <= TARGET_VS_ENGINE)}")
     print(f"scan (1 worker) vs naive: {vs_naive:.1f}x faster per agent turn (target >= {TARGET_VS_NAIVE:g}x) "

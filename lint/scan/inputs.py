@@ -35,6 +35,7 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "text": ("text", "content", "message", "msg", "utterance", "body", "内容", "文本"),
     "timestamp": ("timestamp", "time", "ts", "datetime", "created_at", "date", "时间"),
 }
+LAYOUT = ("text", "role", "conversation", "agent", "timestamp", "turn")  # the order make_row reads them in
 AGENT_ROLES = {"agent", "客服", "坐席", "staff", "service", "assistant", "operator", "人工客服", "support", "waiter", "seller", "卖家"}
 CUSTOMER_ROLES = {"customer", "客户", "用户", "user", "client", "buyer", "顾客", "买家", "visitor", "访客"}
 
@@ -75,6 +76,7 @@ class ColumnMap:
             raise ValueError(f"--map: unknown field '{sorted(unknown)[0]}' (fields: {', '.join(FIELDS)})")
         self.explicit = dict(explicit or {})
         self._resolved: dict[tuple[str, ...], dict[str, str | None]] = {}  # rows of a file share their keys
+        self.layouts: dict[tuple[str, ...], tuple[str | None, ...]] = {}  # keys -> `layout`
 
     def resolve(self, columns) -> dict[str, str | None]:
         """field -> column name in this file (None when absent); `columns`: a list of names, or a
@@ -83,6 +85,15 @@ class ColumnMap:
         cached = self._resolved.get(key)
         if cached is None:
             cached = self._resolved[key] = self._resolve(list(key))
+        return cached
+
+    def layout(self, columns) -> tuple[str | None, ...]:
+        """The columns of LAYOUT's fields, in that order (None when absent): what `make_row` reads."""
+        key = tuple(columns)
+        cached = self.layouts.get(key)
+        if cached is None:
+            resolved = self.resolve(key)
+            cached = self.layouts[key] = tuple(resolved[f] for f in LAYOUT)
         return cached
 
     def _resolve(self, columns: list[str]) -> dict[str, str | None]:
@@ -167,48 +178,36 @@ def _turn(value: Any) -> int | None:
 _INEXACT = object()  # make_row: a value orjson may have read inexactly (a float); read the line with json
 
 
-def make_row(record: dict, columns: dict[str, str | None], display: str, line: int, exact: bool = True) -> Row | BadRow:
-    """The row of a parsed record (`columns`: field -> column). `exact`: numbers were read exactly
-    (json); otherwise (orjson reads integers past 64 bits as floats) a float id or turn gives
-    `_INEXACT`."""
-    text_column = columns["text"]
-    if text_column is None:
+def make_row(record: dict, layout: tuple[str | None, ...], display: str, line: int,
+             exact: bool = True) -> Row | BadRow:
+    """The row of a parsed record (`layout`: see `ColumnMap.layout`). `exact`: numbers were read
+    exactly (json); otherwise (orjson reads integers past 64 bits as floats) a float id or turn
+    gives `_INEXACT`."""
+    if layout[0] is None:
         return BadRow(f"{display}:{line}", "no text column (use --map text=COLUMN)")
-    get = record.get
-    text = get(text_column)
+    text, raw_role, conversation, agent, timestamp, turn = map(record.get, layout)  # get(None) is None
     if type(text) is not str or not text.strip():
         if not isinstance(text, str) or not text.strip():
             return BadRow(f"{display}:{line}", "missing or empty text")
-    role_column = columns["role"]
-    raw_role = get(role_column) if role_column is not None else None
     role = _ROLE_OF.get(raw_role) if type(raw_role) is str else None
     if role is None:
         role = _role(raw_role)
         if role is None:
             return BadRow(f"{display}:{line}", f"unknown role {raw_role!r} (agent/客服/坐席 or customer/客户/用户)")
-    column = columns["conversation"]
-    conversation = get(column) if column is not None else None
-    if conversation is not None and type(conversation) is not str:
+    if type(conversation) is not str:
         if type(conversation) is float and not exact:
             return _INEXACT
-        conversation = str(conversation) if conversation != "" else None
-    elif conversation == "":
+        conversation = str(conversation) if conversation is not None and conversation != "" else None
+    elif not conversation:
         conversation = None
-    agent = None
-    if role == "agent":
-        column = columns["agent"]
-        if column is not None:
-            agent = get(column)
-            if agent is not None and type(agent) is not str:
-                if type(agent) is float and not exact:
-                    return _INEXACT
-                agent = str(agent) if agent != "" else None
-            elif agent == "":
-                agent = None
-    column = columns["timestamp"]
-    timestamp = get(column) if column is not None else None
-    column = columns["turn"]
-    turn = get(column) if column is not None else None
+    if role != "agent":
+        agent = None
+    elif type(agent) is not str:
+        if type(agent) is float and not exact:
+            return _INEXACT
+        agent = str(agent) if agent is not None and agent != "" else None
+    elif not agent:
+        agent = None
     if turn is not None and (type(turn) is not int or not _TURNS_LOW <= turn < _TURNS_HIGH):
         if type(turn) is float and not exact:
             return _INEXACT
@@ -238,7 +237,8 @@ def parse_jsonl_line(raw: bytes | int, display: str, line: int, columns: ColumnM
         except orjson.JSONDecodeError:
             pass
         else:
-            row = make_row(record, columns.resolve(record), display, line, exact=False)
+            layout = columns.layouts.get(tuple(record)) or columns.layout(record)
+            row = make_row(record, layout, display, line, exact=False)
             if row is not _INEXACT:
                 return row
     return _parse_slowly(raw, display, line, columns, encoding)
@@ -261,7 +261,7 @@ def _parse_slowly(raw: bytes, display: str, line: int, columns: ColumnMap, encod
         return BadRow(f"{display}:{line}", "broken JSON: nested too deeply")
     if type(record) is not dict:
         return BadRow(f"{display}:{line}", "a row is a JSON object")
-    row = make_row(record, columns.resolve(record), display, line)
+    row = make_row(record, columns.layout(record), display, line)
     if type(row) is Row and any(type(v) is str and _SURROGATES.search(v) for v in (row.conversation, row.agent, row.text)):
         return BadRow(f"{display}:{line}", "a lone surrogate (a \\ud800-\\udfff escape that is half a character)")
     return row
@@ -296,7 +296,7 @@ def csv_rows(lines: Iterator[str], dialect: type[csv.Dialect], display: str, col
     def looks_like_row(fields: list[str]) -> bool:
         return bool(header) and len(fields) == len(header) and (role_at is None or _role(fields[role_at]) is not None)
 
-    resolved: dict[str, str | None] = {}
+    layout: tuple[str | None, ...] = ()
     for record in records(lines, dialect, looks_like_row):
         where = f"{display}:{record.line}"
         if record.fields is None:
@@ -307,8 +307,8 @@ def csv_rows(lines: Iterator[str], dialect: type[csv.Dialect], display: str, col
             if not fields:
                 continue
             header = fields
-            resolved = columns.resolve(header)
-            role_at = header.index(resolved["role"]) if resolved["role"] in header else None
+            layout = columns.layout(header)
+            role_at = header.index(layout[1]) if layout[1] in header else None
             continue
         if not any(f.strip() for f in fields):
             continue
@@ -323,4 +323,4 @@ def csv_rows(lines: Iterator[str], dialect: type[csv.Dialect], display: str, col
         if len(fields) != len(header):
             yield BadRow(where, f"{len(fields)} fields where the header has {len(header)}")
             continue
-        yield make_row(dict(zip(header, fields)), resolved, display, record.line)
+        yield make_row(dict(zip(header, fields)), layout, display, record.line)

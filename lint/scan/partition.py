@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Iterator
 
@@ -137,61 +138,60 @@ class _Checking:
         agent_of = [run[index].agent or "" for index, _, _, _ in checked]
         agents = sorted(set(agent_of))
         flagged = [entry for entry in checked if entry[3].diagnostics]
-        chars = sum([len(text) for _, _, text, _ in checked])
         tally = self.tally
-        tally.count_conversation(len(run), len(checked), len(flagged), chars)
-        named = ";".join(a for a in agents if a)
-        if not flagged:  # the common case
+        tally.count_conversation(len(run), len(checked), len(flagged), sum([len(entry[2]) for entry in checked]))
+        named = ";".join(a for a in agents if a) if len(agents) != 1 else agents[0]
+        if not flagged:
             for agent in agents:
                 tally.count_agent(agent, len(checked) if len(agents) == 1 else agent_of.count(agent), self.perfect, date)
             self.rows.append([conversation, source, named, len(run), len(checked), 0, *_NONE_FOUND, self.perfect, date])
             return
-        findings, dates, by_turn = self._findings(conversation, run, flagged)
-        severities: dict[str, int] = {}
-        categories: dict[str, int] = {}
-        for finding in findings:
-            severities[finding["severity"]] = severities.get(finding["severity"], 0) + 1
-            categories[finding["category"]] = categories.get(finding["category"], 0) + 1
+        by_turn, severities, categories, ledger = self._findings(conversation, run, flagged)
         score = self.scoring.conversation_score(severities)
         for agent in agents:
             tally.count_agent(agent, len(checked) if len(agents) == 1 else agent_of.count(agent), score, date)
-        for finding, finding_date in zip(findings, dates):
-            tally.count_finding(finding["agent"] or "", finding["rule"], finding["category"], finding["phrase"],
-                                finding_date)
-        self.ledger.append([len(self.rows), agents, [[f["id"], d or ""] for f, d in zip(findings, dates)]])
-        self.rows.append([conversation, source, named, len(run), len(checked), len(findings),
+        self.ledger.append([len(self.rows), agents, ledger])
+        self.rows.append([conversation, source, named, len(run), len(checked), len(ledger),
                           *[categories.get(c, 0) for c in CATEGORIES], score, date])
-        tally.consider_worst(score, len(findings), conversation, source,
+        tally.consider_worst(score, len(ledger), conversation, source,
                              lambda: _worst_detail(conversation, score, source, date, run, by_turn))
 
-    def _findings(self, conversation: str, run: list[Row],
-                  flagged: list) -> tuple[list[dict], list[str | None], dict[int, list[dict]]]:
-        """The findings of the flagged turns in file order, the date of each one's turn, and the
-        findings by turn index."""
-        findings: list[dict] = []
-        dates: list[str | None] = []
+    def _findings(self, conversation: str, run: list[Row], flagged: list
+                  ) -> tuple[dict[int, list[dict]], dict[str, int], dict[str, int], list[list[str]]]:
+        """Record the findings of the flagged turns (in file order) and count them; returns them
+        by turn index, their counts by severity and by category, and the conversation's ledger
+        ([id, date of its turn] of each)."""
         by_turn: dict[int, list[dict]] = {}
+        severities: dict[str, int] = {}
+        categories: dict[str, int] = {}
+        ledger: list[list[str]] = []
+        count = self.tally.count_finding
+        add = self.findings.append
         for index, position, text, result in flagged:
             row = run[index]
             turn = row.turn if row.turn is not None else index
             where = f"{self.display}:{row.line}"
             date = row.date
+            agent = row.agent
             mine = by_turn[index] = []
             for diag in result.diagnostics:
+                rule, category, severity, start, end = (diag.rule_id, diag.category.value, diag.severity.value,
+                                                        diag.start, diag.end)
+                ident = finding_id(conversation, turn, rule, start, end)
                 finding = {
-                    "id": finding_id(conversation, turn, diag.rule_id, diag.start, diag.end),
-                    "conversation": conversation, "turn": turn,
-                    "agent": row.agent, "position": position, "rule": diag.rule_id, "category": diag.category.value,
-                    "severity": diag.severity.value, "start": diag.start, "end": diag.end, "phrase": diag.text,
-                    "context": finding_context(text, diag.start, diag.end),
+                    "id": ident, "conversation": conversation, "turn": turn, "agent": agent, "position": position,
+                    "rule": rule, "category": category, "severity": severity, "start": start, "end": end,
+                    "phrase": diag.text, "context": text[max(0, start - CONTEXT_CHARS):end + CONTEXT_CHARS],
                     "suggestion": diag.suggestions[0].text if diag.suggestions else None, "message": diag.message,
                     "source": where,
                 }
-                findings.append(finding)
-                dates.append(date)
+                add(finding)
                 mine.append(finding)
-        self.findings += findings
-        return findings, dates, by_turn
+                ledger.append([ident, date or ""])
+                severities[severity] = severities.get(severity, 0) + 1
+                categories[category] = categories.get(category, 0) + 1
+                count(agent or "", rule, category, diag.text, date)
+        return by_turn, severities, categories, ledger
 
     def _turn_by_turn(self, run: list[Row]) -> list:
         """A conversation with a turn the engine refuses (over the text limit): report that turn as a
@@ -245,19 +245,24 @@ def finding_id(conversation: object, turn: object, rule: str, start: int, end: i
     Base32 (a-z, 2-7) rather than hex because the id travels through spreadsheets: a hex id can
     be all digits or digits-E-digits (about 1 in 800), which Excel and WPS turn into a number
     and lose; a base32 one practically never can (about 1 in 10^11). JSON keeps the conversation
-    id's type and the field boundaries unambiguous.
+    id's type and the field boundaries unambiguous: the key is json.dumps([conversation, turn,
+    rule, start, end], ensure_ascii=False), written out for the usual types.
     """
-    key = _encode([conversation, turn, rule, start, end])
-    # the first 16 characters of base64.b32encode(digest).lower(): its first 80 bits, 5 at a time
+    if type(conversation) is str and type(turn) is int:
+        key = f"[{_string(conversation)}, {turn}, {_string(rule)}, {start}, {end}]"
+    else:
+        key = _encode([conversation, turn, rule, start, end])
+    # the first 16 characters of base64.b32encode(digest).lower(): its first 80 bits, 10 at a time
     bits = int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:10], "big")
-    return "".join([_B32[(bits >> shift) & 31] for shift in _SHIFTS])
+    return (_PAIRS[bits >> 70] + _PAIRS[(bits >> 60) & 1023] + _PAIRS[(bits >> 50) & 1023]
+            + _PAIRS[(bits >> 40) & 1023] + _PAIRS[(bits >> 30) & 1023] + _PAIRS[(bits >> 20) & 1023]
+            + _PAIRS[(bits >> 10) & 1023] + _PAIRS[bits & 1023])
 
 
-# json.dumps(x, ensure_ascii=False) without building an encoder per call (the same output): ids
-# made by earlier versions stay the same
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False), one encoder
+_string = encode_basestring  # json.dumps(s, ensure_ascii=False) of a str
 _B32 = "abcdefghijklmnopqrstuvwxyz234567"
-_SHIFTS = range(75, -1, -5)
+_PAIRS = [a + b for a in _B32 for b in _B32]  # 10 bits -> 2 base32 characters
 
 
 def finding_context(text: str, start: int, end: int) -> str:

@@ -144,30 +144,36 @@ def _read_whole_jsonl(part: Partition, columns: ColumnMap, encoding: str | None)
 
 def _read_jsonl_range(part: Partition, columns: ColumnMap, encoding: str | None) -> Iterator[Row | BadRow]:
     in_progress = part.in_progress
+    display, end = part.display, part.end
     with open_planned(part.path, part.limit) as handle:
         actual, _ = resolve(handle.peek(4)[:4], encoding)  # a UTF-8 BOM itself is dropped by the parser
         handle.seek(part.start)
         position, number = part.start, part.first_line
         last: str | None = None  # conversation of the last row this partition kept
-        for raw in bounded_lines(handle, MAX_ROW_BYTES):
-            here, line_number = position, number
-            position += raw if isinstance(raw, int) else len(raw)
+        lines = bounded_lines(handle, MAX_ROW_BYTES)
+        for raw in lines:  # the lines that start in the range
+            row = parse_jsonl_line(raw, display, number, columns, actual)
             number += 1
-            row = parse_jsonl_line(raw, part.display, line_number, columns, actual)
-            if here >= part.end:  # past the range: only the conversation in progress goes on
-                if row is None or isinstance(row, BadRow):
-                    continue  # the next partition reports it
-                if last is None or row.conversation != last:
-                    return
-                yield row
-                continue
+            position += len(raw) if type(raw) is bytes else raw
             if row is None:
-                continue
-            if isinstance(row, BadRow):
+                pass
+            elif type(row) is BadRow:
                 yield row
-                continue
-            if in_progress is not None and row.conversation == in_progress:
-                continue  # the previous partition owns this conversation
-            in_progress = None
-            last = row.conversation
+            elif in_progress is not None and row.conversation == in_progress:
+                pass  # the previous partition owns this conversation
+            else:
+                in_progress = None
+                last = row.conversation
+                yield row
+            if position >= end:
+                break
+        if last is None:
+            return
+        for raw in lines:  # past the range: only the conversation in progress goes on
+            row = parse_jsonl_line(raw, display, number, columns, actual)
+            number += 1
+            if row is None or type(row) is BadRow:
+                continue  # the next partition reports it
+            if row.conversation != last:
+                return
             yield row

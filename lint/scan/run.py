@@ -31,7 +31,7 @@ from .part import PART_FORMAT
 from .partition import ScanOptions, checker_for, run_partition, scoring_of
 from .plan import Partition, plan
 from .snapshot import changes, snapshots
-from .store import ScanState
+from .store import PartWriter, ScanState
 
 ENGINES = ("local", "dask")
 
@@ -81,13 +81,14 @@ def run_scan(inputs: Sequence[str], out_dir: str | Path, options: ScanOptions, *
         todo = [p for p in partitions if p.index not in done]
         if on_progress and done:
             on_progress(sum(p.size for p in partitions if p.index in done), 0)  # resumed: count what is done
-        for index, data, facts in _run(engine, todo, options, workers or os.cpu_count() or 1, scheduler):
-            if strict and facts["first_error"]:
-                first = facts["first_error"]
-                raise ScanError(f"{first['where']}: {first['reason']} (--strict)")
-            state.save_part(index, data)
-            if on_progress:
-                on_progress(partitions[index].size, facts["turns"])
+        with PartWriter(state) as parts:
+            for index, data, facts in _run(engine, todo, options, workers or os.cpu_count() or 1, scheduler):
+                if strict and facts["first_error"]:
+                    first = facts["first_error"]
+                    raise ScanError(f"{first['where']}: {first['reason']} (--strict)")
+                parts.save(index, data)
+                if on_progress:
+                    on_progress(partitions[index].size, facts["turns"])
         notes = changes(inputs, taken)  # what was read is what was planned; say what changed since
         scoring = scoring_of(checker)
         header = {
@@ -132,8 +133,20 @@ def _run(engine: str, todo: list[Partition], options: ScanOptions, workers: int,
     if engine == "dask":
         return _run_dask(todo, options, workers, scheduler)
     if workers == 1:
-        return (run_partition(p, options) for p in todo)
+        return _run_here(todo, options)
     return _run_pool(todo, options, workers)
+
+
+def _run_here(todo: list[Partition], options: ScanOptions) -> Iterator[tuple[int, bytes, dict]]:
+    """In this process. The engine's objects (packs, automaton, jieba's dictionary) live as long
+    as the scan: frozen, the collector stops going through them each time it runs."""
+    checker_for(options).segmenter.warm_up()
+    gc.freeze()
+    try:
+        for partition in todo:
+            yield run_partition(partition, options)
+    finally:
+        gc.unfreeze()
 
 
 MAX_POOL_RESTARTS = 3  # a pool whose worker died is replaced this many times before the scan stops

@@ -19,6 +19,7 @@ import fcntl
 import json
 import os
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -133,3 +134,29 @@ class ScanState:
     def parts(self, count: int) -> Iterator[Part]:
         for index in range(count):
             yield self.load_part(index)
+
+
+class PartWriter:
+    """Saves parts on a thread of its own, so that writing and syncing one (milliseconds spent
+    in fsync, which holds no lock) overlaps checking the next. A part is still renamed into
+    place only once it is on disk; leaving the `with` block waits for every part, and raises the
+    first error writing one met."""
+
+    def __init__(self, state: ScanState) -> None:
+        self.state = state
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cslint-parts")
+        self.pending: list[Future] = []
+
+    def __enter__(self) -> "PartWriter":
+        return self
+
+    def save(self, index: int, data: bytes) -> None:
+        for future in [f for f in self.pending if f.done()]:
+            future.result()  # a part that could not be written stops the scan now
+        self.pending = [f for f in self.pending if not f.done()]
+        self.pending.append(self.pool.submit(self.state.save_part, index, data))
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.pool.shutdown(wait=True)
+        for future in self.pending:
+            future.result()
