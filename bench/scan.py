@@ -21,8 +21,8 @@ windows.
   already in memory. Copies are timed until all K are done or `ENGINE_BUDGET_S` have passed.
 * conversations: `lint.conversation.check_conversation` on each conversation of the workload
   (what the scan calls: Checker.check on the agent turns plus the conversation-level rules), texts
-  in memory, timed as the engine is. Printed to split the scan's cost; the target stays the
-  engine's.
+  in memory, timed copy by copy in turn with the engine (the same machine for both). Printed to
+  split the scan's cost; the target stays the engine's.
 * start-up: `run_scan` (1 worker, fresh process) on the workload's first conversation alone.
 * naive: reading the same JSONL file line by line with `json.loads`, then OpenCC t2s +
   `jieba.lcut` + the same automaton (bench/engine.py's naive stack) on each agent turn, in this
@@ -71,7 +71,7 @@ TARGET_VS_NAIVE = 6.0  # scan with one worker at least this many times the naive
 TARGET_VS_ENGINE = 1.3  # scan with one worker at most this many times the engine's time per agent turn
 TARGET_SPEEDUP = 1.7  # two workers at least this many times faster than one
 NAIVE_BUDGET_S = 30.0  # time the naive stack over whole copies until this much time has passed
-ENGINE_BUDGET_S = 30.0  # the same for the engine alone
+ENGINE_BUDGET_S = 60.0  # the same for the engine alone and the conversations, together
 
 
 @dataclass
@@ -222,10 +222,16 @@ def time_naive(path: Path, rows_per_copy: int, copies: int, budget_s: float) -> 
     return Timing("naive", 1, seconds, turns, chars), timed
 
 
-def time_engine(turns: list[tuple[str, str]], copies: int, budget_s: float) -> tuple[Timing, int]:
+def time_engine(turns: list[tuple[str, str]], conversations: list[list[tuple[str, str]]], copies: int,
+                budget_s: float) -> tuple[Timing, Timing, int]:
     """The engine alone (`Checker.check` in each turn's position) over up to `copies` copies of
-    `turns`, until `budget_s` has passed; the number of copies timed."""
+    `turns`, and what the scan asks the engine (`lint.conversation.check_conversation` on each
+    conversation: Checker.check on its agent turns plus the conversation-level rules, jargon the
+    customer used first and refusals answering a question) over as many copies of the same
+    conversations, texts in memory. The two take turns copy by copy, so that they see the same
+    machine, until `copies` each are done or `budget_s` has passed in all; the copies timed."""
     quiet_imports()
+    from lint.conversation import check_conversation
     from lint.scan.partition import ScanOptions, checker_for
 
     checker = checker_for(ScanOptions())
@@ -233,42 +239,23 @@ def time_engine(turns: list[tuple[str, str]], copies: int, budget_s: float) -> t
     check = checker.check
     for text, position in turns[:500]:  # warm-up
         check(text, "chat", position)
+    for pairs in conversations[:200]:
+        check_conversation(checker, pairs, "chat")
     clock = time.perf_counter
-    seconds, timed = 0.0, 0
-    while timed < copies and seconds < budget_s:
+    engine_s, conversations_s, timed = 0.0, 0.0, 0
+    while timed < copies and engine_s + conversations_s < budget_s:
         t0 = clock()
         for text, position in turns:
             check(text, "chat", position)
-        seconds += clock() - t0
+        t1 = clock()
+        for pairs in conversations:
+            check_conversation(checker, pairs, "chat")
+        conversations_s += clock() - t1
+        engine_s += t1 - t0
         timed += 1
     chars = timed * sum(len(t) for t, _ in turns)
-    return Timing("engine", 1, seconds, timed * len(turns), chars), timed
-
-
-def time_conversations(conversations: list[list[tuple[str, str]]], copies: int, budget_s: float) -> tuple[Timing, int]:
-    """What the scan asks the engine: `lint.conversation.check_conversation` on each conversation
-    (Checker.check on its agent turns, plus the conversation-level rules: jargon the customer used
-    first, refusals answering a question), texts in memory; copies timed as for the engine."""
-    quiet_imports()
-    from lint.conversation import check_conversation
-    from lint.scan.partition import ScanOptions, checker_for
-
-    checker = checker_for(ScanOptions())
-    checker.segmenter.warm_up()
-    for turns in conversations[:200]:  # warm-up
-        check_conversation(checker, turns, "chat")
-    clock = time.perf_counter
-    seconds, timed, turns_checked, chars = 0.0, 0, 0, 0
-    while timed < copies and seconds < budget_s:
-        t0 = clock()
-        for turns in conversations:
-            check_conversation(checker, turns, "chat")
-        seconds += clock() - t0
-        timed += 1
-    for turns in conversations:
-        turns_checked += sum(1 for role, _ in turns if role == "agent")
-        chars += sum(len(text) for role, text in turns if role == "agent")
-    return Timing("convers.", 1, seconds, timed * turns_checked, timed * chars), timed
+    return (Timing("engine", 1, engine_s, timed * len(turns), chars),
+            Timing("convers.", 1, conversations_s, timed * len(turns), chars), timed)
 
 
 def _start_up_in_child(path: str) -> float:
@@ -352,12 +339,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.rounds} round(s) per worker count, best kept; each scan in a fresh process; "
               f"Python {sys.version.split()[0]}; {os.cpu_count()} cores", flush=True)
         scans = best_scans(workload.path, (1, 2), args.rounds)
-        engine, engine_timed = time_engine(workload.agent_turns, workload.copies, ENGINE_BUDGET_S)
-        print(f"  engine: {engine_timed} of {workload.copies} copies timed ({engine.seconds:.1f} s)", flush=True)
-        conversations, conversations_timed = time_conversations(workload.conversations, workload.copies,
-                                                                ENGINE_BUDGET_S)
-        print(f"  conversations: {conversations_timed} of {workload.copies} copies timed "
-              f"({conversations.seconds:.1f} s)", flush=True)
+        engine, conversations, engine_timed = time_engine(workload.agent_turns, workload.conversations,
+                                                          workload.copies, ENGINE_BUDGET_S)
+        print(f"  engine and conversations: {engine_timed} of {workload.copies} copies timed "
+              f"({engine.seconds:.1f} s and {conversations.seconds:.1f} s)", flush=True)
         start_up = start_up_seconds(workload.path, args.rounds)
         print(f"  start-up (a scan of one conversation): {start_up:.2f} s", flush=True)
         naive, timed = time_naive(workload.path, workload.rows // workload.copies, workload.copies, NAIVE_BUDGET_S)
