@@ -2,7 +2,11 @@
 
 Columns are found by common names (see `DEFAULT_COLUMNS`) unless `--map field=column` names them.
 A row that cannot be used (broken JSON, no text, undecodable bytes, an unknown role, a row over
-`MAX_ROW_BYTES`) becomes a `BadRow` with its file:line; reading goes on.
+`MAX_ROW_BYTES`, a lone surrogate) becomes a `BadRow` with its file:line; reading goes on.
+
+This is the scan's hot path: a `Row` is a plain tuple, a JSONL line is parsed by orjson from its
+bytes (the json module reads what orjson refuses, and explains what is wrong), and the fields are
+taken through one tuple of column names per file layout (`ColumnMap.layout`).
 """
 from __future__ import annotations
 
