@@ -17,6 +17,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -138,14 +139,32 @@ def _run(engine: str, todo: list[Partition], options: ScanOptions, workers: int,
 
 
 def _run_here(todo: list[Partition], options: ScanOptions) -> Iterator[tuple[int, bytes, dict]]:
-    """In this process. The engine's objects (packs, automaton, jieba's dictionary) live as long
-    as the scan: frozen, the collector stops going through them each time it runs."""
-    checker_for(options).segmenter.warm_up()
-    gc.freeze()
-    try:
+    """In this process, the engine's heap prepared as for pool workers (`_engine_heap`)."""
+    with _engine_heap(options):
         for partition in todo:
             yield run_partition(partition, options)
+
+
+# A check allocates a few dozen short-lived objects: with the collector's default threshold (700)
+# a partition of the shared corpus ran ~130 collections, ~4 µs per agent turn; at this threshold
+# it runs one or two (measured with gc.callbacks).
+YOUNG_THRESHOLD = 20_000
+
+
+@contextmanager
+def _engine_heap(options: ScanOptions) -> Iterator[None]:
+    """The engine built (and jieba loaded) before any partition: pool workers forked afterwards
+    inherit it. Its objects (packs, automaton) live as long as the scan: frozen, the collector
+    stops going through them (and, in forked workers, copying their pages) each time it runs;
+    and it runs less often. Both are undone afterwards."""
+    checker_for(options).segmenter.warm_up()
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(YOUNG_THRESHOLD, *thresholds[1:])
+    try:
+        yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
@@ -153,38 +172,36 @@ MAX_POOL_RESTARTS = 3  # a pool whose worker died is replaced this many times be
 
 
 def _run_pool(todo: list[Partition], options: ScanOptions, workers: int) -> Iterator[tuple[int, bytes, dict]]:
-    # Build the engine (and load jieba's dictionary) once here: forked workers inherit it. Freezing
-    # the heap keeps the collector from touching (and so copying) those inherited pages.
-    checker_for(options).segmenter.warm_up()
-    gc.freeze()
+    with _engine_heap(options):
+        yield from _run_pool_prepared(todo, options, workers)
+
+
+def _run_pool_prepared(todo: list[Partition], options: ScanOptions, workers: int) -> Iterator[tuple[int, bytes, dict]]:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     remaining = list(todo)
     restarts = 0
-    try:
-        while remaining:
-            finished: set[int] = set()
-            try:
-                with ProcessPoolExecutor(max_workers=min(workers, len(remaining)), mp_context=context,
-                                         initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
-                    futures = {pool.submit(run_partition, p, options): i for i, p in enumerate(remaining)}
-                    try:
-                        for future in as_completed(futures):
-                            result = future.result()
-                            finished.add(futures[future])
-                            yield result
-                    finally:
-                        for future in futures:
-                            future.cancel()
-            except BrokenProcessPool:
-                # a worker was killed (OOM killer, kill -9): start a new pool for what is left
-                restarts += 1
-                if restarts > MAX_POOL_RESTARTS:
-                    raise ScanError(f"scan workers died {restarts} times (killed, or out of memory); the finished "
-                                    "partitions are kept: re-run the same command to resume") from None
-            remaining = [p for i, p in enumerate(remaining) if i not in finished]
-    finally:
-        gc.unfreeze()
+    while remaining:
+        finished: set[int] = set()
+        try:
+            with ProcessPoolExecutor(max_workers=min(workers, len(remaining)), mp_context=context,
+                                     initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
+                futures = {pool.submit(run_partition, p, options): i for i, p in enumerate(remaining)}
+                try:
+                    for future in as_completed(futures):
+                        result = future.result()
+                        finished.add(futures[future])
+                        yield result
+                finally:
+                    for future in futures:
+                        future.cancel()
+        except BrokenProcessPool:
+            # a worker was killed (OOM killer, kill -9): start a new pool for what is left
+            restarts += 1
+            if restarts > MAX_POOL_RESTARTS:
+                raise ScanError(f"scan workers died {restarts} times (killed, or out of memory); the finished "
+                                "partitions are kept: re-run the same command to resume") from None
+        remaining = [p for i, p in enumerate(remaining) if i not in finished]
 
 
 def _run_dask(todo: list[Partition], options: ScanOptions, workers: int,
