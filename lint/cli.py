@@ -1,6 +1,7 @@
 """The `cslint` command: check replies, inspect and test rule packs, score a labelled set.
 
     cslint check [FILE ...]           lint replies (stdin when no FILE or FILE is -)
+    cslint config [FILE]              the effective settings (.cslint.toml / pyproject.toml) and their sources
     cslint rules list|show|test|doc|check   work with rule packs
     cslint eval FILE.jsonl            precision / recall / F1 per category
     cslint scan INPUT... --out DIR    QA batch scan of transcripts (lint/scan/)
@@ -27,12 +28,15 @@ from enum import IntEnum
 from pathlib import Path
 from typing import BinaryIO, Callable, ContextManager, Iterator, Sequence
 
+from . import suppress
 from .checker import DEFAULT_MAX_CHARS, Checker
+from .config import COMMAND_LINE, Config, ConfigError, Settings, resolve as resolve_config
 from .encodings import OverLimit, max_bytes_per_char, read_lines, read_text, text_encoding_option
 from .errors import InputError, PackError
 from .fix import apply_fixes
 from .model import CHANNELS, POSITIONS, Applicability, Diagnostic, Severity
 from .render import FORMATTERS, FixFormatter, Outcome, Tally, dumps
+from .selection import Selection, SelectionError, split_codes
 
 
 class ExitStatus(IntEnum):
@@ -62,6 +66,8 @@ class Job:
     where: str
     channel: str
     position: str
+    selection: Selection | None = None  # None: every rule
+    fail_on: str = "info"
 
 
 def _display_name(path: str) -> str:
@@ -115,7 +121,9 @@ def text_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
         except InputError as exc:  # does not decode
             yield _failed(name, "path", name, name, str(exc), args)
         else:
-            yield Job(Outcome(name=name, key="path", ident=name, text=text), name, args.channel, args.position)
+            settings = args.settings_for(path)
+            yield Job(Outcome(name=name, key="path", ident=name, text=text), name, settings.channel, settings.position,
+                      settings.selection, settings.fail_on)
 
 
 def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
@@ -133,7 +141,7 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
                     if line.error is not None:
                         yield _failed(where, "id", None, where, line.error, args)
                     elif line.text.strip():
-                        yield _jsonl_job(line.text, where, args)
+                        yield _jsonl_job(line.text, where, args, args.settings_for(path))
         except OSError as exc:
             yield _failed(name, "id", None, name, f"cannot read: {exc.strerror or exc}", args)
         except OverLimit as exc:
@@ -145,7 +153,7 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
             yield _failed(name, "id", None, name, f"{exc}; the rest was not read", args)
 
 
-def _jsonl_job(line: str, where: str, args: argparse.Namespace) -> Job:
+def _jsonl_job(line: str, where: str, args: argparse.Namespace, settings: "FileSettings") -> Job:
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -163,8 +171,8 @@ def _jsonl_job(line: str, where: str, args: argparse.Namespace) -> Job:
     channel = row.get("channel")
     position = row.get("position")
     outcome = Outcome(name=name, key="id", ident=ident, text=text)
-    return Job(outcome, where, args.channel if channel is None else channel,
-               args.position if position is None else position)
+    return Job(outcome, where, settings.channel if channel is None else channel,
+               settings.position if position is None else position, settings.selection, settings.fail_on)
 
 
 # --- cslint check -------------------------------------------------------------------------------
@@ -173,23 +181,89 @@ def _fixable(diag: Diagnostic, allow: Applicability) -> bool:
     return bool(diag.suggestions) and diag.suggestions[0].applicability.rank >= allow.rank
 
 
-def run_job(checker: Checker, job: Job, allow: Applicability, fix: bool) -> None:
-    """Fill in the job's outcome: diagnostics, fixed text and, with --fix, what is left."""
+def run_job(checker: Checker, job: Job, allow: Applicability, fix: bool, report_unused: bool = False) -> None:
+    """Fill in the job's outcome: diagnostics (less what inline `cslint: disable` markers
+    suppress, lint/suppress.py), fixed text and, with --fix, what is left."""
     outcome = job.outcome
     try:
-        result = checker.check(outcome.text, job.channel, job.position)
+        result = checker.check(outcome.text, job.channel, job.position, job.selection)
     except InputError as exc:
         outcome.error = f"{job.where}: {exc}"
         return
-    outcome.diagnostics = result.diagnostics
-    outcome.fixed = result.fixed if allow is Applicability.SAFE else apply_fixes(result.text, result.diagnostics, allow)
-    outcome.remaining = result.diagnostics
+    diagnostics = suppress.apply(result.text, result.diagnostics, report_unused)
+    outcome.diagnostics = diagnostics
+    if allow is Applicability.SAFE and len(diagnostics) == len(result.diagnostics) and not report_unused:
+        outcome.fixed = result.fixed  # nothing was suppressed: the checker's own rewrite stands
+    else:
+        outcome.fixed = apply_fixes(result.text, diagnostics, allow)
+    outcome.remaining = diagnostics
     if fix and outcome.fixed != outcome.text:
         # Re-check rather than trust the rewrite: --fix exits clean only when the fixed reply is clean.
         try:
-            outcome.remaining = checker.check(outcome.fixed, job.channel, job.position).diagnostics
+            again = checker.check(outcome.fixed, job.channel, job.position, job.selection)
+            outcome.remaining = suppress.apply(again.text, again.diagnostics, report_unused)
         except InputError:  # the insertions pushed it over --max-chars
-            outcome.remaining = tuple(d for d in result.diagnostics if not _fixable(d, allow))
+            outcome.remaining = tuple(d for d in diagnostics if not _fixable(d, allow))
+
+
+def _counts(diag: Diagnostic, floor: int) -> bool:
+    """Whether a finding fails the run: at or above --fail-on, or an unused suppression."""
+    return diag.severity.rank >= floor or diag.rule_id == suppress.UNUSED_DISABLE
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """What `check` needs of the effective settings (lint/config.py) for one input."""
+
+    channel: str
+    position: str
+    selection: Selection | None
+    fail_on: str
+
+
+def _cli_settings(args: argparse.Namespace) -> dict[str, object]:
+    """The settings given as flags (None: not given, so the config file or the default decides)."""
+    return {"packs": args.pack or None, "packs-dirs": args.packs_dir or None,
+            "channel": getattr(args, "channel", None), "position": getattr(args, "position", None),
+            "select": None if getattr(args, "select", None) is None else split_codes(args.select),
+            "ignore": split_codes(getattr(args, "ignore", None)) or None,
+            "extend-select": split_codes(getattr(args, "extend_select", None)) or None,
+            "fail-on": getattr(args, "fail_on", None)}
+
+
+def _load_config(args: argparse.Namespace) -> tuple[Config, Settings]:
+    config = resolve_config(args.config, args.isolated)
+    return config, config.settings(None, _cli_settings(args))
+
+
+def _selection(settings: Settings, known: frozenset[str]) -> Selection | None:
+    """The settings' selection (None when it selects every rule); a bad code names its source."""
+    try:
+        selection = Selection.from_codes(settings.select, settings.ignore, settings.extend_select, known)
+    except SelectionError as exc:
+        keys = [k for k in ("select", "extend-select", "ignore")
+                if exc.code in split_codes(getattr(settings, k.replace("-", "_")) or ())]
+        where = settings.source(keys[0]) if keys else COMMAND_LINE
+        where = "--" + keys[0] if keys and where == COMMAND_LINE else where
+        raise ConfigError(where, None, str(exc)) from None
+    return None if selection.is_default else selection
+
+
+def _settings_lookup(config: Config, args: argparse.Namespace, known: frozenset[str]) -> Callable[[str], FileSettings]:
+    """Per-input settings, worked out once per distinct combination of values."""
+    cli = _cli_settings(args)
+    by_values: dict[tuple, FileSettings] = {}
+
+    def settings_for(path: str) -> FileSettings:
+        settings = config.settings(None if path == STDIN else path, cli)
+        key = (settings.channel, settings.position, settings.select, settings.ignore, settings.extend_select,
+               settings.fail_on)
+        if key not in by_values:
+            by_values[key] = FileSettings(settings.channel, settings.position, _selection(settings, known),
+                                          settings.fail_on)
+        return by_values[key]
+
+    return settings_for
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -198,17 +272,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = args.files or [STDIN]
     if args.fix and args.format == "text" and (args.input_format == "jsonl" or len(files) > 1):
         args.parser.error("--fix prints one fixed reply; for several use --format json or --format jsonl")
-    checker = Checker.from_packs(args.pack, args.packs_dir, args.max_chars)
+    config, base = _load_config(args)
+    checker = Checker.from_packs(list(base.packs), list(base.packs_dirs), args.max_chars)
+    known = frozenset(rule.id for rule in checker.rules)
+    _selection(base, known)  # a bad code is refused before any output
+    for override in config.overrides:  # and so is one in a per-file override
+        for key in ("select", "ignore", "extend-select"):
+            try:
+                Selection.from_codes(None, override.values.get(key, ()), (), known)
+            except SelectionError as exc:
+                raise ConfigError(str(config.path), override.line, f"per-file-overrides.{override.glob}: {exc}") from None
+    args.channel, args.position, args.fail_on = base.channel, base.position, base.fail_on
+    args.settings_for = _settings_lookup(config, args, known)
     allow = Applicability.DISPLAY if args.unsafe_fixes else Applicability.SAFE
     formatter_class = FixFormatter if args.fix and args.format == "text" else FORMATTERS[args.format]
     formatter = formatter_class(sys.stdout, allow)
-    floor = Severity(args.fail_on).rank
     status = ExitStatus.OK
     left = Tally(allow)
     jobs = jsonl_jobs(files, args) if args.input_format == "jsonl" else text_jobs(files, args)
     for job in jobs:
         if job.outcome.error is None:
-            run_job(checker, job, allow, args.fix)
+            run_job(checker, job, allow, args.fix, args.report_unused_disables)
         outcome = job.outcome
         if outcome.error is not None:
             _err(outcome.error)
@@ -216,12 +300,39 @@ def cmd_check(args: argparse.Namespace) -> int:
         formatter.handle(outcome)
         counted = outcome.remaining if args.fix else outcome.diagnostics
         left.add(counted)
-        if status is ExitStatus.OK and any(d.severity.rank >= floor for d in counted):
+        floor = Severity(job.fail_on).rank
+        if status is ExitStatus.OK and any(_counts(d, floor) for d in counted):
             status = ExitStatus.FINDINGS
     formatter.stop()
     if isinstance(formatter, FixFormatter) and left.total:
         _err(f"剩余 {left.line(with_fixable=False)}，需人工处理（去掉 --fix 可查看详情）")
     return status
+
+
+# --- cslint config ------------------------------------------------------------------------------
+
+_SHOWN = ("packs", "packs-dirs", "channel", "position", "select", "ignore", "extend-select", "fail-on")
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """The effective settings (for FILE when given: with its per-file overrides) and the source
+    of each: a configuration file, "default" or "command line"."""
+    config = resolve_config(args.config, args.isolated)
+    settings = config.settings(args.file, _cli_settings(args))
+    rows = {key: getattr(settings, key.replace("-", "_")) for key in _SHOWN}
+    if not rows["packs"]:
+        rows["packs"] = ("default",)
+    if args.format == "json":
+        print(dumps({"config": str(config.path) if config.path else None,
+                     "settings": {k: list(v) if isinstance(v, tuple) else v for k, v in rows.items()},
+                     "sources": {k: settings.source(k) for k in _SHOWN}}, indent=2))
+        return ExitStatus.OK
+    print(f"# config file: {config.path if config.path else 'none' + (' (--isolated)' if args.isolated else '')}")
+    for key, value in rows.items():
+        shown = "(all rules)" if key == "select" and value is None else (
+            ", ".join(value) if isinstance(value, tuple) else str(value))
+        print(f"{key:<14} {shown or '-':<40} # {settings.source(key)}")
+    return ExitStatus.OK
 
 
 # --- cslint rules -------------------------------------------------------------------------------
@@ -389,6 +500,23 @@ def _pack_options() -> argparse.ArgumentParser:
     return parent
 
 
+def _settings_options(parser: argparse.ArgumentParser) -> None:
+    """Flags that override the configuration file (lint/config.py); None means "not given"."""
+    parser.add_argument("--channel", choices=CHANNELS, default=None, help="chat or email (default: chat)")
+    parser.add_argument("--position", choices=POSITIONS, default=None,
+                        help="where the reply sits in the conversation (default: middle)")
+    parser.add_argument("--fail-on", choices=[s.value for s in Severity], default=None,
+                        help="exit 1 on a finding at or above this severity (default: info)")
+    for flag, what in (("--select", "run only these rules (replaces the configured select)"),
+                       ("--extend-select", "run these rules too"), ("--ignore", "skip these rules")):
+        parser.add_argument(flag, action="append", default=None, metavar="CODES",
+                            help=f"{what}: rule ids, categories or severities, comma-separated, repeatable; "
+                                 "the most specific code wins (rule > category > severity)")
+    parser.add_argument("--config", metavar="FILE",
+                        help="use this .cslint.toml / pyproject.toml instead of looking upwards from here")
+    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+
+
 def _command(sub: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int], help: str,
              parents: Sequence[argparse.ArgumentParser] = ()) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help, description=help, parents=list(parents))
@@ -404,10 +532,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = _command(sub, "check", cmd_check, "check replies (stdin when no FILE is given)", [packs])
     check.add_argument("files", nargs="*", metavar="FILE", help="a reply per file; - is stdin")
-    check.add_argument("--channel", choices=CHANNELS, default="chat")
-    check.add_argument("--position", choices=POSITIONS, default="middle",
-                       help="where the reply sits in the conversation (default: middle)")
-    check.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    _settings_options(check)
+    check.add_argument("--report-unused-disables", action="store_true",
+                       help="report `cslint: disable` markers that suppress nothing (rule unused-disable; fails the run)")
+    check.add_argument("--format", choices=tuple(FORMATTERS), default="text")
     check.add_argument("--input-format", choices=("text", "jsonl"), default="text",
                        help='jsonl: one {"id", "text", "channel"?, "position"?} object per line')
     check.add_argument("--fix", action="store_true",
@@ -415,14 +543,17 @@ def build_parser() -> argparse.ArgumentParser:
                             "the exit status then reflects what the fixes leave")
     check.add_argument("--unsafe-fixes", action="store_true",
                        help="apply proposals too (rewrites that may change the meaning), in --fix output and the fixed field")
-    check.add_argument("--fail-on", choices=[s.value for s in Severity], default="info",
-                       help="exit 1 on a finding at or above this severity (default: info)")
     check.add_argument("--max-chars", type=_positive, default=DEFAULT_MAX_CHARS, metavar="N",
                        help=f"refuse longer replies, without reading past what N characters can take "
                             f"(default: {DEFAULT_MAX_CHARS})")
     check.add_argument("--encoding", type=_encoding, default=None, metavar="NAME",
                        help="encoding of inputs without a byte-order mark (default: utf-8; e.g. gb18030, "
                             "big5); a UTF-8/16/32 BOM always wins")
+
+    config = _command(sub, "config", cmd_config, "print the effective settings and where each comes from", [packs])
+    config.add_argument("file", nargs="?", metavar="FILE", help="show the settings for this file (per-file overrides)")
+    config.add_argument("--format", choices=("text", "json"), default="text")
+    _settings_options(config)
 
     rules = sub.add_parser("rules", help="list, show, test and validate rule packs",
                            description="list, show, test and validate rule packs")
@@ -508,7 +639,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return _exit_code(exc.code)
-    except PackError as exc:
+    except (PackError, ConfigError) as exc:
         _err(str(exc))
         return ExitStatus.ERROR
     except KeyboardInterrupt:
