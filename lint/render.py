@@ -6,7 +6,9 @@ reduced to `handle` and `stop`):
 * text: linter style, one block per diagnostic (`path:line:col: severity [category/rule] message`,
   the source line, a caret line under the phrase, `建议:`), then one summary line;
 * json: one document for all inputs, written item by item; jsonl: one line per input, flushed as
-  soon as it is checked. Formatters keep counts, never the diagnostics, so output memory is flat.
+  soon as it is checked. Formatters keep counts, never the diagnostics, so output memory is flat;
+* sarif (SARIF 2.1.0, for code scanning), github (workflow command annotations), junit (one
+  testsuite per file, one testcase per reply, a failure per finding): for CI.
 
 JSON is written with Chinese left readable, but a lone surrogate (possible in JSON input such as
 "\\ud800") is written back as a `\\uXXXX` escape, so the output is valid UTF-8 and every offset
@@ -14,16 +16,17 @@ still indexes the same code points. The `rules` and `eval` commands' tables are 
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import Any, Iterable, TextIO
+from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape, quoteattr as xml_quoteattr
 
 from .evaluate import Counts, Report
-from .model import Applicability, Category, Diagnostic, Rule, Severity
+from .model import Applicability, Category, Diagnostic, Rule, Severity, Suggestion
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 CATEGORY_ORDER = tuple(c.value for c in Category)
@@ -50,6 +53,12 @@ class Outcome:
     fixed: str = ""
     remaining: tuple[Diagnostic, ...] = ()  # what --fix leaves behind (re-checked fixed text)
     error: str | None = None
+    source: str = ""  # the file a record or part of a file came from; "" when `name` is the file
+
+    @property
+    def artifact(self) -> str:
+        """The file a person opens for this outcome (CI formats group and locate by it)."""
+        return self.source or (self.name if self.key == "path" else "")
 
     def to_dict(self) -> dict[str, Any]:
         if self.error is not None:
@@ -302,7 +311,220 @@ class JsonlFormatter(Formatter):
         self.out.flush()  # a consumer reading a pipe sees each result as soon as it is ready
 
 
-FORMATTERS: dict[str, type[Formatter]] = {"text": TextFormatter, "json": JsonFormatter, "jsonl": JsonlFormatter}
+# --- formats for CI: SARIF, GitHub workflow commands, JUnit XML ---------------------------------
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+STDIN_URI = "stdin"
+
+
+def artifact_uri(path: str) -> str:
+    """A SARIF artifactLocation uri: relative paths stay relative (with "/" and percent-encoding),
+    absolute ones become file: URIs; stdin (no path) is "stdin"."""
+    if not path or path in ("-", "<stdin>"):
+        return STDIN_URI
+    pure = PurePath(path)
+    if pure.is_absolute():
+        return Path(path).as_uri()
+    return quote(pure.as_posix(), safe="/")
+
+
+def sarif_region(text: str, start: int, end: int) -> dict[str, int]:
+    """1-based lines and code-point columns (the run says columnKind unicodeCodePoints);
+    endColumn is the column just after the span, as SARIF defines it."""
+    start_line, start_col = line_col(text, start)
+    end_line, end_col = line_col(text, end)
+    return {"startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col,
+            "charOffset": start, "charLength": end - start}
+
+
+class SarifFormatter(Formatter):
+    """One SARIF 2.1.0 log with one run. Results are written as inputs are checked; the rules seen
+    (id, message, default level) and the invocation's errors are written once, after them."""
+
+    def __init__(self, out: TextIO, allow: Applicability = Applicability.SAFE) -> None:
+        super().__init__(out, allow)
+        self.rules: dict[str, int] = {}  # rule id -> index in tool.driver.rules
+        self.rule_objects: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+        self.written = 0
+        self.out.write('{\n  "$schema": ' + dumps(SARIF_SCHEMA) + ',\n  "version": "2.1.0",\n  "runs": [\n    {\n'
+                       '      "columnKind": "unicodeCodePoints",\n      "results": [')
+
+    def _rule_index(self, diag: Diagnostic) -> int:
+        index = self.rules.get(diag.rule_id)
+        if index is None:
+            index = self.rules[diag.rule_id] = len(self.rule_objects)
+            self.rule_objects.append({
+                "id": diag.rule_id,
+                "shortDescription": {"text": diag.message},
+                "defaultConfiguration": {"level": SARIF_LEVEL[diag.severity]},
+                "properties": {"category": diag.category.value, "tags": [diag.category.value]},
+            })
+        return index
+
+    def result(self, outcome: Outcome, diag: Diagnostic) -> dict[str, Any]:
+        location = {"uri": artifact_uri(outcome.artifact)}
+        result: dict[str, Any] = {
+            "ruleId": diag.rule_id,
+            "ruleIndex": self._rule_index(diag),
+            "level": SARIF_LEVEL[diag.severity],
+            "message": {"text": diag.message},
+            "locations": [{"physicalLocation": {"artifactLocation": location,
+                                                "region": sarif_region(outcome.text, diag.start, diag.end)}}],
+        }
+        if outcome.key == "id":  # a record of a jsonl input: its id names the reply
+            result["locations"][0]["logicalLocations"] = [{"name": str(outcome.ident), "kind": "object"}]
+        fixes = [self.fix(outcome, diag, s) for s in diag.suggestions if s.applicability.rank >= self.allow.rank]
+        if fixes:
+            result["fixes"] = fixes
+        return result
+
+    def fix(self, outcome: Outcome, diag: Diagnostic, suggestion: Suggestion) -> dict[str, Any]:
+        start, end = suggestion.span(diag)
+        return {
+            "description": {"text": f"{outcome.text[start:end]} → {suggestion.text}" if suggestion.text
+                            else f"删除 {outcome.text[start:end]}"},
+            "artifactChanges": [{
+                "artifactLocation": {"uri": artifact_uri(outcome.artifact)},
+                "replacements": [{"deletedRegion": sarif_region(outcome.text, start, end),
+                                  "insertedContent": {"text": suggestion.text}}],
+            }],
+        }
+
+    def handle(self, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            self.errors.append(outcome.error)
+            return
+        for diag in outcome.diagnostics:
+            item = dumps(self.result(outcome, diag), indent=2).replace("\n", "\n        ")
+            self.out.write(("\n        " if not self.written else ",\n        ") + item)
+            self.written += 1
+
+    def stop(self) -> None:
+        from . import __version__
+
+        driver = {"name": "cslint", "version": __version__, "rules": self.rule_objects}
+        invocation: dict[str, Any] = {"executionSuccessful": not self.errors}
+        if self.errors:
+            invocation["toolExecutionNotifications"] = [{"level": "error", "message": {"text": e}} for e in self.errors]
+        tail = {"tool": {"driver": driver}, "invocations": [invocation]}
+        body = dumps(tail, indent=2)[1:-1].strip("\n").replace("\n", "\n    ")  # the members, nested in the run
+        self.out.write(("\n      ]" if self.written else "]") + ",\n    " + body + "\n    }\n  ]\n}\n")
+        super().stop()
+
+
+def github_escape(value: str, property_value: bool = False) -> str:
+    """Workflow-command escaping as GitHub documents it: % CR LF in the message; also : and , in
+    property values (file, title)."""
+    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        value = value.replace(":", "%3A").replace(",", "%2C")
+    return value
+
+
+GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+class GithubFormatter(Formatter):
+    """`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=<rule>::<message>` per finding,
+    which GitHub Actions shows as an annotation on the line; a file that could not be read is an
+    annotation without a place."""
+
+    def handle(self, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            self.out.write(f"::error title=cslint::{github_escape(outcome.error)}\n")
+            return
+        for diag in outcome.diagnostics:
+            self.out.write(self.command(outcome, diag) + "\n")
+
+    def command(self, outcome: Outcome, diag: Diagnostic) -> str:
+        line, col = line_col(outcome.text, diag.start)
+        end_line, end_col = line_col(outcome.text, diag.end)
+        props = []
+        if outcome.artifact and outcome.artifact not in ("-", "<stdin>"):
+            props.append(f"file={github_escape(PurePath(outcome.artifact).as_posix(), True)}")
+        props += [f"line={line}", f"col={col}", f"endLine={end_line}", f"endColumn={end_col}",
+                  f"title={github_escape(diag.rule_id, True)}"]
+        message = f"[{diag.category.value}] {diag.message}"
+        advice = suggestion_line(diag, outcome.text)
+        if advice:
+            message += "\n" + advice
+        return f"::{GITHUB_LEVEL[diag.severity]} {','.join(props)}::{github_escape(message)}"
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """Text XML 1.0 can hold: characters it forbids (control characters, lone surrogates) become
+    visible \\uXXXX escapes; then &, < and > are escaped."""
+    return xml_escape(_XML_INVALID.sub(lambda m: f"\\u{ord(m.group()):04x}", value))
+
+
+def xml_attr(value: str) -> str:
+    return xml_quoteattr(_XML_INVALID.sub(lambda m: f"\\u{ord(m.group()):04x}", value))
+
+
+class JunitFormatter(Formatter):
+    """JUnit XML: one testsuite per file, one testcase per reply, a failure per finding (an error
+    for an input that could not be checked). A suite is written when the next file starts, so only
+    one file's cases are held at a time."""
+
+    def __init__(self, out: TextIO, allow: Applicability = Applicability.SAFE) -> None:
+        super().__init__(out, allow)
+        self.suite: str | None = None
+        self.cases: list[str] = []
+        self.counts = {"tests": 0, "failures": 0, "errors": 0}
+        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="cslint">\n')
+
+    def handle(self, outcome: Outcome) -> None:
+        suite = outcome.artifact or ("records" if outcome.key == "id" else STDIN_URI)
+        if outcome.artifact in ("-", "<stdin>"):
+            suite = STDIN_URI
+        if suite != self.suite:
+            self.flush_suite()
+            self.suite = suite
+        self.cases.append(self.case(outcome, suite))
+
+    def case(self, outcome: Outcome, suite: str) -> str:
+        name = outcome.name if outcome.key == "id" else suite
+        self.counts["tests"] += 1
+        head = f"    <testcase classname={xml_attr(suite)} name={xml_attr(str(name))}"
+        if outcome.error is not None:
+            self.counts["errors"] += 1
+            return f"{head}>\n      <error message={xml_attr(outcome.error)}/>\n    </testcase>"
+        if not outcome.diagnostics:
+            return head + "/>"
+        lines = [head + ">"]
+        for diag in outcome.diagnostics:
+            self.counts["failures"] += 1
+            block = text_block(suite if outcome.key == "path" else str(name), outcome.text, diag)
+            lines.append(f"      <failure type={xml_attr(diag.rule_id)} message={xml_attr(diag.message)}>"
+                         f"{xml_text(block)}</failure>")
+        lines.append("    </testcase>")
+        return "\n".join(lines)
+
+    def flush_suite(self) -> None:
+        if self.suite is None:
+            return
+        tests = len(self.cases)
+        failures = sum(c.count("<failure ") for c in self.cases)
+        errors = sum(c.count("<error ") for c in self.cases)
+        self.out.write(f"  <testsuite name={xml_attr(self.suite)} tests=\"{tests}\" failures=\"{failures}\" "
+                       f"errors=\"{errors}\">\n" + "\n".join(self.cases) + "\n  </testsuite>\n")
+        self.cases = []
+
+    def stop(self) -> None:
+        self.flush_suite()
+        self.out.write("</testsuites>\n")
+        super().stop()
+
+
+FORMATTERS: dict[str, type[Formatter]] = {
+    "text": TextFormatter, "json": JsonFormatter, "jsonl": JsonlFormatter,
+    "sarif": SarifFormatter, "github": GithubFormatter, "junit": JunitFormatter,
+}
 
 
 # --- `cslint rules` -----------------------------------------------------------------------------
