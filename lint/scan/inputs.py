@@ -198,25 +198,29 @@ def make_row(record: dict, layout: tuple[str | None, ...], display: str, line: i
         role = _role(raw_role)
         if role is None:
             return BadRow(f"{display}:{line}", f"unknown role {raw_role!r} (agent/客服/坐席 or customer/客户/用户)")
-    if type(conversation) is not str:
-        if type(conversation) is float and not exact:
+    if type(conversation) is not str or not conversation:
+        conversation = _identifier(conversation, exact)
+        if conversation is _INEXACT:
             return _INEXACT
-        conversation = str(conversation) if conversation is not None and conversation != "" else None
-    elif not conversation:
-        conversation = None
     if role != "agent":
         agent = None
-    elif type(agent) is not str:
-        if type(agent) is float and not exact:
+    elif type(agent) is not str or not agent:
+        agent = _identifier(agent, exact)
+        if agent is _INEXACT:
             return _INEXACT
-        agent = str(agent) if agent is not None and agent != "" else None
-    elif not agent:
-        agent = None
     if turn is not None and (type(turn) is not int or not _TURNS_LOW <= turn < _TURNS_HIGH):
         if type(turn) is float and not exact:
             return _INEXACT
         turn = _turn(turn)
     return _new_row(Row, (conversation, turn, role, agent, text, timestamp, line))
+
+
+def _identifier(value: Any, exact: bool) -> Any:
+    """A conversation or agent id that is not a non-empty string: its text, None when empty or
+    missing, `_INEXACT` for a float orjson may have read inexactly."""
+    if type(value) is float and not exact:
+        return _INEXACT
+    return str(value) if value is not None and value != "" else None
 
 
 _TURNS_LOW, _TURNS_HIGH = -(1 << 63), 1 << 63  # a turn number past 64 bits is no turn number
