@@ -30,7 +30,3 @@ def decode_file(path: str, data: bytes, requested: str | None = None) -> tuple[s
                 pass
         raise SourceError(path, undecodable(encoding, exc, skip)) from None
 
-
-def encode_like(text: str, encoding: str) -> bytes:
-    """`text` in the file's encoding (without a BOM: `encoding` is the codec after the mark)."""
-    return text.encode(encoding)

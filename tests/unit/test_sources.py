@@ -3,7 +3,6 @@ holds, and where each reply's characters are in its file."""
 from __future__ import annotations
 
 import codecs
-import shutil
 from pathlib import Path
 
 import pytest
