@@ -83,14 +83,19 @@ def align(value: str, text: str, start: int, end: int, style: str) -> tuple[int,
 _YAML_STYLES = {None: PLAIN, "": PLAIN, "'": SINGLE_QUOTED, '"': DOUBLE_QUOTED, "|": BLOCK, ">": BLOCK}
 
 
-def _yaml_strings(node: yaml.Node, key: str) -> Iterator[tuple[str, yaml.ScalarNode]]:
+def _yaml_strings(node: yaml.Node, key: str, seen: set[int]) -> Iterator[tuple[str, yaml.ScalarNode]]:
+    """The string scalars under `node` with their key paths; a node met again through an alias
+    (*name) is yielded once, where it is written."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             name = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
-            yield from _yaml_strings(value_node, join_key(key, name))
+            yield from _yaml_strings(value_node, join_key(key, name), seen)
     elif isinstance(node, yaml.SequenceNode):
         for number, item in enumerate(node.value):
-            yield from _yaml_strings(item, join_key(key, number))
+            yield from _yaml_strings(item, join_key(key, number), seen)
     elif isinstance(node, yaml.ScalarNode) and node.tag == _STR_TAG and node.value.strip():
         yield key, node
 
@@ -111,7 +116,7 @@ def read_yaml(path: str, text: str) -> list[Reply]:
     for number, document in enumerate(documents):
         if document is None:
             continue
-        for key, node in _yaml_strings(document, f"[{number}]" if number else ""):
+        for key, node in _yaml_strings(document, f"[{number}]" if number else "", set()):
             style = _YAML_STYLES.get(node.style, PLAIN)
             start, end = node.start_mark.index, node.end_mark.index
             offsets = align(node.value, text, start, end, style)

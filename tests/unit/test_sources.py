@@ -102,6 +102,18 @@ def test_yaml_folded_and_quoted_line_breaks_and_escapes(tmp_path):
     assert replies["folded"].location(3).line == 7
 
 
+def test_a_yaml_alias_is_one_reply_where_its_anchor_is_written(tmp_path):
+    path = tmp_path / "anchors.yaml"
+    path.write_text("base: &hi 你好，请稍等\nagain: *hi\nlist: [*hi, 好的]\n", encoding="utf-8")
+    assert texts(str(path)) == {"base": "你好，请稍等", "list[1]": "好的"}
+
+
+def test_yaml_documents_after_the_first_are_numbered(tmp_path):
+    path = tmp_path / "docs.yaml"
+    path.write_text("a: 你好\n---\na: 您好\n", encoding="utf-8")
+    assert texts(str(path)) == {"a": "你好", "[1].a": "您好"}
+
+
 def test_every_json_string_value_is_a_reply_and_keys_are_not():
     replies = {reply.key: reply for reply in read_source(fixture("replies.json")).replies}
     assert replies["replies[0].text"].text == "你好，请稍等"
