@@ -15,7 +15,6 @@ them again without checking anything.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -35,6 +34,36 @@ class StateMismatch(Exception):
     """DIR holds the state of a scan of other inputs or options."""
 
 
+class LockUnavailable(OSError):
+    """This platform offers no way to lock DIR (neither fcntl nor msvcrt)."""
+
+
+def _try_lock(lock) -> bool:
+    """Take an exclusive, non-blocking lock on the open file `lock`; False when another process
+    holds it. The OS drops the lock when the process dies. fcntl (POSIX) and msvcrt (Windows)
+    are imported here, not at module level, so that every other command (this module is imported
+    by `cslint check` too) runs where one of them is missing."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if fcntl is not None:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        return True
+    try:
+        import msvcrt
+    except ImportError:
+        raise LockUnavailable("cannot lock the output directory: this platform has neither fcntl nor msvcrt file locking") from None
+    try:
+        msvcrt.locking(lock.fileno(), msvcrt.LK_NBLCK, 1)  # the first byte stands for the whole file
+    except OSError:
+        return False
+    return True
+
+
 _HELD_LOCKS: set[int] = set()  # descriptors of the DIR locks this process holds
 
 
@@ -52,7 +81,8 @@ def _drop_locks_in_child() -> None:
     _HELD_LOCKS.clear()
 
 
-os.register_at_fork(after_in_child=_drop_locks_in_child)
+if hasattr(os, "register_at_fork"):  # no fork, so nothing to drop, on Windows
+    os.register_at_fork(after_in_child=_drop_locks_in_child)
 
 
 class ScanState:
@@ -68,10 +98,8 @@ class ScanState:
         lock also goes when the process dies, even by SIGKILL; forked children never hold it)."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         with open(self.state_dir / "lock", "w") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                raise StateMismatch(f"another scan is writing to {self.out_dir}") from None
+            if not _try_lock(lock):
+                raise StateMismatch(f"another scan is writing to {self.out_dir}")
             _HELD_LOCKS.add(lock.fileno())
             try:
                 yield self
