@@ -216,9 +216,12 @@ def unified_diff(plan: FilePlan, source: SourceFile) -> str:
 
 def write_plan(plan: FilePlan) -> None:
     """Write a changed plan atomically: a temporary file beside the target, then a rename (the
-    target keeps its permission bits)."""
+    target keeps its permission bits). A file edited by someone else since it was read is left
+    alone (FixError)."""
     if not plan.changed:
         return
+    if not plan.cells and _read_bytes(plan.path) != plan.before:
+        raise FixError(f"{plan.path}: changed since it was read; left unchanged (run the fix again)")
     folder = os.path.dirname(os.path.abspath(plan.path))
     handle, temporary = tempfile.mkstemp(prefix=".cslint-", suffix=os.path.splitext(plan.path)[1], dir=folder)
     try:

@@ -228,6 +228,16 @@ def test_writing_is_atomic_and_keeps_the_permission_bits(checker, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["macros.yaml"]  # no temporary file left
 
 
+def test_a_file_changed_since_it_was_read_is_not_overwritten(checker, tmp_path):
+    path = copy(tmp_path, "plain.txt")
+    source = read_source(str(path))
+    plan = plan_fix(source, checker_edits(checker, source))
+    path.write_text("有人刚刚改过这个文件", encoding="utf-8")
+    with pytest.raises(FixError, match=r"plain\.txt: changed since it was read; left unchanged"):
+        write_plan(plan)
+    assert path.read_text(encoding="utf-8") == "有人刚刚改过这个文件"
+
+
 def test_unsafe_fixes_only_when_asked(checker, tmp_path):
     path = tmp_path / "r.yaml"
     path.write_text("a: 这个我不知道\n", encoding="utf-8")
