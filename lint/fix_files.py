@@ -21,10 +21,11 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence, TextIO
 
 from .errors import InputError
-from .fix import Edit, apply_edits
+from .fix import Edit, apply_edits, resolve_edits
+from .model import Applicability, Diagnostic
 from .sources import parse_source
 from .sources.model import (BLOCK, CSV_PLAIN, CSV_QUOTED, DOUBLE_QUOTED, PLAIN, RAW, SINGLE_QUOTED,
                             Reply, SourceFile)
@@ -245,3 +246,53 @@ def _save_cells(plan: FilePlan, out) -> None:
     for (sheet, row, column), value in plan.cells.items():
         book[sheet].cell(row=row, column=column).value = value
     book.save(out)
+
+
+# --- one file at a time, while its replies are checked ------------------------------------------
+
+class FileFixes:
+    """Gathers the edits of each reply of a file as the replies are checked, one file after
+    another, and writes the file (or prints its diff) once the next file starts or `close` is
+    called. `cslint check --fix PATH...` feeds it every checked reply of every file it reads.
+
+    The edits are the ones `--fix` applies to a reply (`resolve_edits` at `allow`), taken from
+    the diagnostics left after suppressions.
+    """
+
+    def __init__(self, allow: Applicability = Applicability.SAFE, diff: TextIO | None = None) -> None:
+        self.allow = allow
+        self.diff = diff  # where --diff writes; None: write the files
+        self.source: SourceFile | None = None
+        self.edits: dict[int, list[Edit]] = {}
+        self.written: list[str] = []  # files changed (or, with --diff, that would be)
+        self.errors: list[str] = []  # one line each, FixError's message
+
+    def add(self, source: SourceFile, index: int, diagnostics: Iterable[Diagnostic]) -> None:
+        """The diagnostics of `source.replies[index]`."""
+        if source is not self.source:
+            self.flush()
+            self.source = source
+        edits = resolve_edits(source.replies[index].text, diagnostics, self.allow)
+        if edits:
+            self.edits[index] = edits
+
+    def flush(self) -> None:
+        """Write (or diff) the file gathered so far."""
+        source, edits = self.source, self.edits
+        self.source, self.edits = None, {}
+        if source is None or not edits:
+            return
+        try:
+            plan = plan_fix(source, edits)
+            if not plan.changed:
+                return
+            if self.diff is not None:
+                self.diff.write(unified_diff(plan, source))
+            else:
+                write_plan(plan)
+            self.written.append(source.path)
+        except InputError as exc:  # FixError, or the workbook would not open again
+            self.errors.append(str(exc))
+
+    def close(self) -> None:
+        self.flush()

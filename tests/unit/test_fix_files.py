@@ -268,3 +268,46 @@ def test_a_plain_scalar_that_would_read_back_differently_is_quoted_instead(tmp_p
     path.write_text("a: 喂，[订单x]已发货\n", encoding="utf-8")
     plan = plan_fix(read_source(str(path)), {0: [(0, 2, "")]})  # in place it would become a list
     assert plan.after.decode() == 'a: "[订单x]已发货"\n'
+
+
+def test_file_fixes_write_each_file_once_its_replies_are_checked(checker, tmp_path):
+    """What `cslint check --fix DIR` does: replies checked one by one, files written one by one."""
+    from io import StringIO
+
+    from lint.fix_files import FileFixes
+
+    paths = [copy(tmp_path, name) for name in ("macros.yaml", "replies.csv")]
+    before = {path: path.read_bytes() for path in paths}
+    shown = StringIO()
+
+    def run(fixes: FileFixes) -> None:
+        for path in paths:
+            source = read_source(str(path))
+            for number, reply in enumerate(source.replies):
+                fixes.add(source, number, checker.check(reply.text).diagnostics)
+        fixes.close()
+
+    previews = FileFixes(diff=shown)
+    run(previews)
+    assert shown.getvalue().count("--- a/") == 2 and "+    text: 您好，请问" in shown.getvalue()
+    assert previews.written == [str(p) for p in paths]
+    assert all(path.read_bytes() == before[path] for path in paths)  # --diff wrote nothing
+    fixes = FileFixes()
+    run(fixes)
+    assert fixes.written == [str(p) for p in paths] and fixes.errors == []
+    assert [r.text for r in read_source(str(paths[1])).replies][0] == "您好，请问有什么可以帮您？"
+
+
+def test_file_fixes_report_a_file_it_cannot_fix_and_go_on(checker, tmp_path):
+    from lint.fix_files import FileFixes
+
+    block = tmp_path / "block.yaml"
+    block.write_text("a: |\n  请稍等\n", encoding="utf-8")
+    plain = copy(tmp_path, "plain.txt")
+    fixes = FileFixes()
+    bad = read_source(str(block))
+    fixes.source, fixes.edits = bad, {0: [(0, 1, "请\n")]}  # as if a rule had proposed a line break
+    fixes.add(read_source(str(plain)), 0, checker.check(read_source(str(plain)).replies[0].text).diagnostics)
+    fixes.close()
+    assert fixes.written == [str(plain)]
+    assert fixes.errors == [f"{block}:2:3: a rewrite with a line break cannot go into a YAML block scalar; edit it by hand"]
