@@ -87,6 +87,12 @@ class Reply:
     cell: tuple[str, int, int] | None = None
     lines: LineIndex | None = field(default=None, repr=False, compare=False)
 
+    def line_column(self, offset: int) -> tuple[int, int]:
+        """The file line and column of the reply's character `offset` (for a cell: its row, and
+        the character's place in the cell), what a formatter prints after the path."""
+        where = self.location(offset)
+        return (where.line if where.line is not None else self.cell[1] if self.cell else 1), where.column
+
     def location(self, offset: int = 0) -> Location:
         """Where the reply's character `offset` is (its end when `offset == len(text)`)."""
         if self.cell is not None or self.lines is None:

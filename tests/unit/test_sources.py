@@ -44,6 +44,7 @@ def test_a_text_file_is_one_reply_as_it_was():
     assert reply.text == "你好，这是整个文件一条回复。\n第二行\n"
     assert str(reply.location(0)) == f"{fixture('plain.txt')}:1:1"
     assert str(reply.location(reply.text.index("第二行") + 1)) == f"{fixture('plain.txt')}:2:2"
+    assert reply.line_column(reply.text.index("第二行") + 1) == (2, 2)
 
 
 def test_a_blank_text_file_has_no_reply(tmp_path):
@@ -200,6 +201,7 @@ def test_an_xlsx_reply_column_is_read_per_sheet_and_names_its_cell(tmp_path):
     (reply,) = read_source(str(path)).replies
     assert (reply.text, reply.key, reply.cell) == ("你好，请问有什么可以帮您？", "话术!B2", ("话术", 2, 2))
     assert str(reply.location(2)) == f"{path}:话术!B2:3"
+    assert reply.line_column(2) == (2, 3)  # what a formatter prints: the row, the character in the cell
 
 
 def test_an_xlsx_without_a_reply_column_says_so_per_sheet(tmp_path):
