@@ -211,8 +211,10 @@ def unified_diff(plan: FilePlan, source: SourceFile) -> str:
     else:
         before = plan.before[len(source.bom):].decode(source.encoding)
         after = plan.after[len(source.bom):].decode(source.encoding)
+    name = plan.path.replace(os.sep, "/")
+    old, new = (name, name) if os.path.isabs(plan.path) else (f"a/{name}", f"b/{name}")  # git's a/ b/ for relative paths
     return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        fromfile=f"a/{plan.path}", tofile=f"b/{plan.path}"))
+                                        fromfile=old, tofile=new))
 
 
 def write_plan(plan: FilePlan) -> None:

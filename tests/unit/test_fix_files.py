@@ -101,7 +101,7 @@ def test_an_xlsx_cell_is_rewritten_and_the_other_cells_kept(checker, tmp_path):
     book.save(path)
     source = read_source(str(path))
     plan = plan_fix(source, checker_edits(checker, source))
-    assert unified_diff(plan, source) == (f"--- a/{path}\n+++ b/{path}\n@@ -1 +1 @@\n"
+    assert unified_diff(plan, source) == (f"--- {path}\n+++ {path}\n@@ -1 +1 @@\n"
                                           "-话术!B2\t你好，请问有什么可以帮您？\n+话术!B2\t您好，请问有什么可以帮您？\n")
     write_plan(plan)
     again = openpyxl.load_workbook(path)
@@ -194,14 +194,16 @@ def test_a_line_break_into_a_block_scalar_is_refused_with_its_place(tmp_path):
 
 # --- diff and writing ---------------------------------------------------------------------------
 
-def test_diff_previews_without_writing(checker, tmp_path):
-    path = copy(tmp_path, "replies.csv")
+def test_diff_previews_without_writing(checker, tmp_path, monkeypatch):
+    copy(tmp_path, "replies.csv")
+    monkeypatch.chdir(tmp_path)  # a relative path gets git's a/ and b/ prefixes
+    path = Path("replies.csv")
     before = path.read_bytes()
     source = read_source(str(path))
     plan = plan_fix(source, checker_edits(checker, source))
     diff = unified_diff(plan, source)
     assert path.read_bytes() == before
-    assert diff.startswith(f"--- a/{path}\n+++ b/{path}\n@@ ")
+    assert diff.startswith("--- a/replies.csv\n+++ b/replies.csv\n@@ ")
     assert diff.endswith('@@ -1,5 +1,5 @@\n 编号,场景,回复\n'
                          '-1,开场,你好，请问有什么可以帮您？\n-2,物流,"【客户姓名】你好，您的包裹""已发出""，\n'
                          '+1,开场,您好，请问有什么可以帮您？\n+2,物流,"【客户姓名】您好，您的包裹""已发出""，\n'
@@ -289,7 +291,7 @@ def test_file_fixes_write_each_file_once_its_replies_are_checked(checker, tmp_pa
 
     previews = FileFixes(diff=shown)
     run(previews)
-    assert shown.getvalue().count("--- a/") == 2 and "+    text: 您好，请问" in shown.getvalue()
+    assert shown.getvalue().count("\n+++ ") == 2 and "+    text: 您好，请问" in shown.getvalue()
     assert previews.written == [str(p) for p in paths]
     assert all(path.read_bytes() == before[path] for path in paths)  # --diff wrote nothing
     fixes = FileFixes()
