@@ -31,7 +31,7 @@ from lint.conversation import check_conversation
 from lint.errors import InputError, PackError, TextTooLong
 from lint.model import Diagnostic, RulePack
 from lint.packs import load_packs, packs_dirs
-from lint.selection import Selection
+from lint.selection import CATEGORY_CODES, SEVERITY_CODES, Selection, SelectionError
 
 from .auth import ApiKeys, header_key, secret_matches
 from .budget import DEFAULT_MAX_DIAGNOSTICS, DEFAULT_MAX_REQUEST_CHARS, fit_response, run_checks
@@ -243,6 +243,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log_event("reload", trigger=trigger, ok=False, error=str(exc), packs=before)
             raise
         app.state.engines = engines
+        app.openapi_schema = None  # the rule ids it lists may have changed (document_selection_codes)
         if settings.snapshot:
             await asyncio.to_thread(save_snapshot, settings.snapshot, engines.packs, engines.digests)
         log_reload(trigger, before, engines.summary())
@@ -415,6 +416,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # requests to the send-path endpoints skip the framework (see service/direct.py)
     app.router.routes.insert(0, Route("/v1/check", DirectEndpoint(check), methods=["POST"]))
+    document_selection_codes(app)
     app.router.routes.insert(0, Route("/v2/check", DirectEndpoint(lt_check), methods=["GET", "POST"]))
     return app
 
@@ -423,10 +425,7 @@ async def check(call: Call) -> bytes:
     """POST /v1/check: one reply's diagnostics, and the text with safe rewrites applied."""
     body = parse_json_body(CheckRequest, call.body)
     checker, ref = call.app.state.engines.pick(body.pack)
-    selection = None
-    if body.enabled_rules or body.disabled_rules or body.disabled_categories:
-        selection = Selection.of(enabled_rules=body.enabled_rules, disabled_rules=body.disabled_rules,
-                                 disabled_categories=body.disabled_categories)
+    selection = request_selection(body, call.app.state.engines.combined)
     try:
         result = await run_checks(len(body.text), lambda: checker.check(body.text, body.channel, body.position, selection))
     except InputError as exc:
@@ -443,6 +442,52 @@ async def check(call: Call) -> bytes:
                                       "pack": {"id": ref.id, "version": ref.version}})
 
     return fit_response(render, len(diagnostics))[0]
+
+
+SELECTION_FIELDS = ("select", "ignore", "extend_select")
+
+
+def document_selection_codes(app: FastAPI) -> None:
+    """/openapi.json lists the codes `select`, `ignore` and `extend_select` accept (the loaded
+    rules' ids, the categories, the severities): a client generated from the schema then sends
+    only codes the server knows. Worked out when the schema is first asked for, and again after
+    a reload (which sets `app.openapi_schema` back to None)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = build()
+            codes = [*CATEGORY_CODES, *SEVERITY_CODES, *sorted(r.id for r in app.state.engines.combined.rules)]
+            body = schema["paths"]["/v1/check"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            for field in SELECTION_FIELDS:
+                prop = body["properties"][field]
+                for node in [prop, *prop.get("anyOf", ())]:
+                    if node.get("type") == "array":
+                        node["items"] = {"type": "string", "enum": codes}
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def request_selection(body: CheckRequest, every_rule: Checker) -> Selection | None:
+    """The request's rules as one Selection (lint/selection.py): `select`, `ignore` and
+    `extend_select` as on the command line, the older enabled_rules (extend) and disabled_rules /
+    disabled_categories (ignore) folded in. A code that no loaded pack knows is a 422 naming it
+    (one of another pack than the request's selects nothing, as in the schema's list)."""
+    if body.select is None and not (body.ignore or body.extend_select or body.enabled_rules or body.disabled_rules
+                                    or body.disabled_categories):
+        return None  # the send path's usual request: nothing to work out
+    known = frozenset(rule.id for rule in every_rule.rules)
+    for field in SELECTION_FIELDS:
+        for index, code in enumerate(getattr(body, field) or ()):
+            try:
+                Selection.from_codes(None, [code], (), known)
+            except SelectionError as exc:
+                raise RequestValidationError([{"loc": ("body", field, index), "msg": str(exc),
+                                               "type": "value_error"}]) from None
+    selection = Selection.from_codes(body.select, [*body.ignore, *body.disabled_rules, *body.disabled_categories],
+                                     [*body.extend_select, *body.enabled_rules])
+    return None if selection.is_default else selection
 
 
 def create_app_from_env() -> FastAPI:

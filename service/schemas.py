@@ -22,6 +22,12 @@ class CheckRequest(BaseModel):
     enabled_rules: list[str] = Field(default_factory=list)
     disabled_rules: list[str] = Field(default_factory=list)
     disabled_categories: list[CategoryName] = Field(default_factory=list)
+    # the selection model of the CLI and config (lint/selection.py): rule ids, categories or
+    # severities; the most specific code wins (rule > category > severity), ignore wins a tie
+    select: list[str] | None = Field(default=None, description="run only the rules these codes name "
+                                     "(rule ids, categories or severities); absent: every rule")
+    ignore: list[str] = Field(default_factory=list, description="skip the rules these codes name")
+    extend_select: list[str] = Field(default_factory=list, description="run these rules too (beats a less specific ignore)")
 
 
 MAX_BATCH = 100
