@@ -282,8 +282,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 Selection.from_codes(None, override.values.get(key, ()), (), known)
             except SelectionError as exc:
                 raise ConfigError(str(config.path), override.line, f"per-file-overrides.{override.glob}: {exc}") from None
-    args.channel, args.position, args.fail_on = base.channel, base.position, base.fail_on
     args.settings_for = _settings_lookup(config, args, known)
+    args.channel, args.position, args.fail_on = base.channel, base.position, base.fail_on  # for error jobs
     allow = Applicability.DISPLAY if args.unsafe_fixes else Applicability.SAFE
     formatter_class = FixFormatter if args.fix and args.format == "text" else FORMATTERS[args.format]
     formatter = formatter_class(sys.stdout, allow)

@@ -179,7 +179,7 @@ def load_config(path: Path) -> Config:
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        raise _toml_error(name, exc) from None
+        raise _toml_error(name, exc, source) from None
     table_name = ""
     if path.name == "pyproject.toml":
         table_name = "tool.cslint"
@@ -217,7 +217,7 @@ def _validate(data: Mapping[str, Any], allowed: Sequence[str], lines: "_Lines", 
         line = lines.find(key, after)
         if key not in allowed:
             hint = " (allowed: " + ", ".join(allowed) + ")"
-            raise ConfigError(name, line, f"unknown key {prefix}{key!r}{hint}")
+            raise ConfigError(name, line, f"unknown key '{prefix}{key}'{hint}")
         if key == "per-file-overrides":
             if not isinstance(value, dict):
                 raise ConfigError(name, line, "per-file-overrides must be a table of glob = {settings}")
@@ -241,7 +241,7 @@ def _kind(value: Any) -> str:
             dict: "a table"}.get(type(value), type(value).__name__)
 
 
-def _toml_error(name: str, exc: Exception) -> ConfigError:
+def _toml_error(name: str, exc: Exception, source: str) -> ConfigError:
     """tomllib's message ends "(at line N, column M)": lift the line into file:line."""
     message = str(exc)
     found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
@@ -249,7 +249,7 @@ def _toml_error(name: str, exc: Exception) -> ConfigError:
         return ConfigError(name, int(found.group(1)), f"invalid TOML: {message[:found.start()]} (column {found.group(2)})")
     found = re.search(r"\s*\(at end of document\)$", message)
     if found:
-        return ConfigError(name, message.count("\n") or None, f"invalid TOML: {message[:found.start()]} (at the end)")
+        return ConfigError(name, len(source.splitlines()) or None, f"invalid TOML: {message[:found.start()]} (at the end)")
     return ConfigError(name, None, f"invalid TOML: {message}")
 
 
