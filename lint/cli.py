@@ -608,6 +608,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--show-errors", action="store_true", help="list misses and false positives per reply")
     evaluation.add_argument("--corpus", metavar="DIR",
                             help="where the corpus files named by labels without text are (e.g. ../shared/corpora)")
+
+    from .completion import add_arguments as add_completion_arguments, cmd_completion
+
+    add_completion_arguments(_command(sub, "completion", cmd_completion, "print a shell completion script (bash, zsh or fish)"))
     return parser
 
 
