@@ -457,7 +457,11 @@ def document_selection_codes(app: FastAPI) -> None:
     def openapi() -> dict:
         if app.openapi_schema is None:
             schema = build()
-            codes = [*CATEGORY_CODES, *SEVERITY_CODES, *sorted(r.id for r in app.state.engines.combined.rules)]
+            engines = getattr(app.state, "engines", None)
+            if engines is None:  # asked before the packs are loaded (no lifespan): plain strings, not kept
+                app.openapi_schema = None
+                return schema
+            codes = [*CATEGORY_CODES, *SEVERITY_CODES, *sorted(r.id for r in engines.combined.rules)]
             body = schema["paths"]["/v1/check"]["post"]["requestBody"]["content"]["application/json"]["schema"]
             for field in SELECTION_FIELDS:
                 prop = body["properties"][field]
