@@ -54,11 +54,27 @@ class Outcome:
     remaining: tuple[Diagnostic, ...] = ()  # what --fix leaves behind (re-checked fixed text)
     error: str | None = None
     source: str = ""  # the file a record or part of a file came from; "" when `name` is the file
+    # a lint.sources.Reply when the text is one reply of a file (a Markdown paragraph, a CSV cell,
+    # a YAML string): it knows where each of its characters sits in the file
+    reply: Any = None
 
     @property
     def artifact(self) -> str:
         """The file a person opens for this outcome (CI formats group and locate by it)."""
+        if self.reply is not None:
+            return self.reply.path
         return self.source or (self.name if self.key == "path" else "")
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (code points) of the reply's character `offset` in that file."""
+        if self.reply is not None:
+            return self.reply.line_column(offset)
+        return line_col(self.text, offset)
+
+    @property
+    def key_path(self) -> str | None:
+        """Where in a structured file the reply is: a YAML/JSON key path, a CSV row and column."""
+        return getattr(self.reply, "key", None)
 
     def to_dict(self) -> dict[str, Any]:
         if self.error is not None:
@@ -181,9 +197,10 @@ def suggestion_line(diag: Diagnostic, text: str = "") -> str | None:
     return f"改写: {shown}{_FIX_NOTE['proposal']}"
 
 
-def text_block(name: str, text: str, diag: Diagnostic) -> str:
-    """One diagnostic in linter style: location and message, source line, caret, suggestions."""
-    line, col = line_col(text, diag.start)
+def text_block(name: str, text: str, diag: Diagnostic, position: tuple[int, int] | None = None) -> str:
+    """One diagnostic in linter style: location and message, source line, caret, suggestions.
+    `position` is the line and column to print when `text` is one reply of a larger file."""
+    line, col = position or line_col(text, diag.start)
     source, marks = caret(text, diag.start, diag.end)
     lines = [
         f"{name}:{line}:{col}: {diag.severity.value} [{diag.category.value}/{diag.rule_id}] {escape(diag.message)}",
@@ -268,7 +285,7 @@ class TextFormatter(Formatter):
         for diag in outcome.diagnostics:
             if self.tally.total:
                 self.out.write("\n")
-            self.out.write(text_block(outcome.name, outcome.text, diag) + "\n")
+            self.out.write(text_block(outcome.name, outcome.text, diag, outcome.line_col(diag.start)) + "\n")
             self.tally.add((diag,))
 
     def stop(self) -> None:
@@ -329,13 +346,19 @@ def artifact_uri(path: str) -> str:
     return quote(pure.as_posix(), safe="/")
 
 
-def sarif_region(text: str, start: int, end: int) -> dict[str, int]:
-    """1-based lines and code-point columns (the run says columnKind unicodeCodePoints);
-    endColumn is the column just after the span, as SARIF defines it."""
-    start_line, start_col = line_col(text, start)
-    end_line, end_col = line_col(text, end)
-    return {"startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col,
-            "charOffset": start, "charLength": end - start}
+def sarif_region(outcome: Outcome, start: int, end: int) -> dict[str, int]:
+    """1-based lines and code-point columns in the file (the run says columnKind
+    unicodeCodePoints); endColumn is the column just after the span, as SARIF defines it.
+    charOffset and charLength are code points into the file's text, where it has one."""
+    start_line, start_col = outcome.line_col(start)
+    end_line, end_col = outcome.line_col(end)
+    region = {"startLine": start_line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col}
+    reply = outcome.reply
+    if reply is None:
+        region.update(charOffset=start, charLength=end - start)
+    elif reply.offsets:
+        region.update(charOffset=reply.offsets[start], charLength=reply.offsets[end] - reply.offsets[start])
+    return region
 
 
 class SarifFormatter(Formatter):
@@ -371,14 +394,23 @@ class SarifFormatter(Formatter):
             "level": SARIF_LEVEL[diag.severity],
             "message": {"text": diag.message},
             "locations": [{"physicalLocation": {"artifactLocation": location,
-                                                "region": sarif_region(outcome.text, diag.start, diag.end)}}],
+                                                "region": sarif_region(outcome, diag.start, diag.end)}}],
         }
-        if outcome.key == "id":  # a record of a jsonl input: its id names the reply
+        if outcome.key_path:  # a YAML/JSON key path, a CSV row and column, an .xlsx cell
+            result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": outcome.key_path, "kind": "member"}]
+        elif outcome.key == "id":  # a record of a jsonl input: its id names the reply
             result["locations"][0]["logicalLocations"] = [{"name": str(outcome.ident), "kind": "object"}]
-        fixes = [self.fix(outcome, diag, s) for s in diag.suggestions if s.applicability.rank >= self.allow.rank]
+        fixes = [self.fix(outcome, diag, s) for s in diag.suggestions
+                 if s.applicability.rank >= self.allow.rank and self.fixable_in_place(outcome)]
         if fixes:
             result["fixes"] = fixes
         return result
+
+    @staticmethod
+    def fixable_in_place(outcome: Outcome) -> bool:
+        """A SARIF fix inserts its text as is: only where the file holds the reply's characters
+        as they are (plain text, Markdown), not inside quotes, escapes or a spreadsheet cell."""
+        return outcome.reply is None or (getattr(outcome.reply, "quoting", "") == "raw" and bool(outcome.reply.offsets))
 
     def fix(self, outcome: Outcome, diag: Diagnostic, suggestion: Suggestion) -> dict[str, Any]:
         start, end = suggestion.span(diag)
@@ -387,7 +419,7 @@ class SarifFormatter(Formatter):
                             else f"删除 {outcome.text[start:end]}"},
             "artifactChanges": [{
                 "artifactLocation": {"uri": artifact_uri(outcome.artifact)},
-                "replacements": [{"deletedRegion": sarif_region(outcome.text, start, end),
+                "replacements": [{"deletedRegion": sarif_region(outcome, start, end),
                                   "insertedContent": {"text": suggestion.text}}],
             }],
         }
@@ -439,14 +471,16 @@ class GithubFormatter(Formatter):
             self.out.write(self.command(outcome, diag) + "\n")
 
     def command(self, outcome: Outcome, diag: Diagnostic) -> str:
-        line, col = line_col(outcome.text, diag.start)
-        end_line, end_col = line_col(outcome.text, diag.end)
+        line, col = outcome.line_col(diag.start)
+        end_line, end_col = outcome.line_col(diag.end)
         props = []
         if outcome.artifact and outcome.artifact not in ("-", "<stdin>"):
             props.append(f"file={github_escape(PurePath(outcome.artifact).as_posix(), True)}")
         props += [f"line={line}", f"col={col}", f"endLine={end_line}", f"endColumn={end_col}",
                   f"title={github_escape(diag.rule_id, True)}"]
         message = f"[{diag.category.value}] {diag.message}"
+        if outcome.key_path:
+            message = f"{outcome.key_path}: {message}"
         advice = suggestion_line(diag, outcome.text)
         if advice:
             message += "\n" + advice
@@ -488,7 +522,10 @@ class JunitFormatter(Formatter):
         self.cases.append(self.case(outcome, suite))
 
     def case(self, outcome: Outcome, suite: str) -> str:
-        name = outcome.name if outcome.key == "id" else suite
+        if outcome.reply is not None:  # one reply of a file: named by its key path or its first line
+            name = outcome.key_path or f"{suite}:{outcome.line_col(0)[0]}"
+        else:
+            name = outcome.name if outcome.key == "id" else suite
         self.counts["tests"] += 1
         head = f"    <testcase classname={xml_attr(suite)} name={xml_attr(str(name))}"
         if outcome.error is not None:
@@ -499,7 +536,8 @@ class JunitFormatter(Formatter):
         lines = [head + ">"]
         for diag in outcome.diagnostics:
             self.counts["failures"] += 1
-            block = text_block(suite if outcome.key == "path" else str(name), outcome.text, diag)
+            block = text_block(suite if outcome.key == "path" else str(name), outcome.text, diag,
+                               outcome.line_col(diag.start))
             lines.append(f"      <failure type={xml_attr(diag.rule_id)} message={xml_attr(diag.message)}>"
                          f"{xml_text(block)}</failure>")
         lines.append("    </testcase>")

@@ -242,3 +242,59 @@ def test_junit_has_a_suite_per_file_a_case_per_reply_and_a_failure_per_finding(t
 def test_ci_formats_are_offered_by_check(fmt):
     run = cslint("check", "--help")
     assert fmt in run.out
+
+
+# --- replies read from canned-reply files (lint.sources): positions in the file, not the reply ----
+
+def formatted(fmt: str, paths: list[Path], allow=None) -> str:
+    """The formatter's output for every reply of `paths`, checked with the default pack, each
+    outcome carrying its lint.sources.Reply (as `cslint check PATH...` hands them over)."""
+    import io
+
+    from lint.checker import Checker
+    from lint.model import Applicability
+    from lint.render import FORMATTERS, Outcome
+    from lint.sources import read_source
+
+    checker = Checker.from_packs()
+    out = io.StringIO()
+    formatter = FORMATTERS[fmt](out, allow or Applicability.SAFE)
+    for path in paths:
+        for reply in read_source(str(path)).replies:
+            result = checker.check(reply.text)
+            formatter.handle(Outcome(name=str(path), ident=str(path), text=reply.text,
+                                     diagnostics=result.diagnostics, fixed=result.fixed, reply=reply))
+    formatter.stop()
+    return out.getvalue()
+
+
+def test_ci_formats_point_into_markdown_and_yaml_files(tmp_path):
+    markdown = tmp_path / "macros.md"
+    # paragraph 2 starts on line 3; 你好 is its characters 0..2
+    markdown.write_text("# 退款\n\n你好，退款已经处理\n", encoding="utf-8")
+    yaml_file = tmp_path / "macros.yaml"
+    # the value of refund.reply on line 2; 你好 at column 10 (after `  reply: "`)
+    yaml_file.write_text('refund:\n  reply: "你好，退款已经处理"\n', encoding="utf-8")
+
+    doc = validate_sarif(formatted("sarif", [markdown, yaml_file]))
+    results = doc["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["ni-instead-of-nin", "ni-instead-of-nin"]
+    md, yml = (r["locations"][0] for r in results)
+    assert md["physicalLocation"]["artifactLocation"]["uri"] == markdown.as_uri()
+    assert {k: md["physicalLocation"]["region"][k] for k in ("startLine", "startColumn", "endColumn")} == {
+        "startLine": 3, "startColumn": 1, "endColumn": 3}
+    assert md["physicalLocation"]["region"]["charOffset"] == len("# 退款\n\n")
+    assert results[0]["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]["startLine"] == 3
+    assert {k: yml["physicalLocation"]["region"][k] for k in ("startLine", "startColumn", "endColumn")} == {
+        "startLine": 2, "startColumn": 11, "endColumn": 13}
+    assert yml["logicalLocations"][0]["fullyQualifiedName"] == "refund.reply"
+    assert "fixes" not in results[1]  # inside quotes a fix needs escaping: left to cslint check --fix
+
+    (md_line, yml_line) = formatted("github", [markdown, yaml_file]).splitlines()
+    assert parse_command(md_line)[1]["line"] == "3" and parse_command(yml_line)[1]["col"] == "11"
+    assert parse_command(yml_line)[2].startswith("refund.reply: [honorific]")
+
+    suites = ET.fromstring(formatted("junit", [markdown, yaml_file])).findall("testsuite")
+    assert [s.get("name") for s in suites] == [str(markdown), str(yaml_file)]
+    assert [c.get("name") for c in suites[1].findall("testcase")] == ["refund.reply"]
+    assert suites[0].find("testcase/failure").text.startswith(f"{markdown}:3:1: warning")
