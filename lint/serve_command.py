@@ -61,6 +61,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         from service.protocol import GuardedHttpToolsProtocol
         from service.snapshot import make_snapshot_dir, pack_digest, save_snapshot
+        from service.workers import run_workers
     except ImportError:
         print("cslint serve needs the service extra: pip install 'cslint[service]'", file=sys.stderr)
         return 2
@@ -78,10 +79,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "CSLINT_WRITE_TIMEOUT": str(args.write_timeout),
         "CSLINT_PACK_SNAPSHOT": snapshot,
     })
+    options = dict(factory=True, host=args.host, port=args.port, workers=args.workers, log_level="warning",
+                   http=GuardedHttpToolsProtocol, timeout_keep_alive=args.keep_alive,
+                   timeout_worker_healthcheck=int(args.worker_start_timeout))
     try:
-        uvicorn.run("service.app:create_app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_level="warning", http=GuardedHttpToolsProtocol,
-                    timeout_keep_alive=args.keep_alive, timeout_worker_healthcheck=int(args.worker_start_timeout))
+        if args.workers > 1:  # /metrics adds up every worker's counts (service/workers.py)
+            run_workers(uvicorn.Config("service.app:create_app_from_env", **options))
+        else:
+            uvicorn.run("service.app:create_app_from_env", **options)
     finally:
         shutil.rmtree(snapshot_dir, ignore_errors=True)
     return 0

@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 import pydantic_core
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -47,6 +48,7 @@ from .utf16 import utf16_offsets
 DEFAULT_MAX_BODY = 64 * 1024
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE_HTML = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+DOCS_STATIC = "/docs/static"  # Swagger UI's own files
 # the page is self-contained: it may load nothing but its own files and call nothing but this server
 PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"}
 
@@ -265,8 +267,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pass  # no SIGHUP here (not the main thread, or not POSIX)
         yield
 
-    app = FastAPI(title="cslint", version=_version(), lifespan=lifespan,
-                  description="Phrase-compliance checks for Chinese customer-service replies.")
+    # /docs loads Swagger UI from the fastapi-offline package under /docs/static, not from a CDN: it
+    # works offline and where public CDNs are blocked. No ReDoc: its sidebar loads a logo from a CDN.
+    app = FastAPIOffline(title="cslint", version=_version(), lifespan=lifespan, static_url=DOCS_STATIC,
+                         redoc_url=None,
+                         swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
+                         description="Phrase-compliance checks for Chinese customer-service replies.")
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_body=settings.max_body)
     if settings.api_keys:
@@ -336,7 +342,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ready", "packs": [p.id for p in engines.packs],
                              "loaded": engines.summary(), "stale": engines.stale})
 
-    @app.get("/metrics", summary="Prometheus metrics of this worker", response_class=PlainTextResponse)
+    @app.get("/metrics", summary="Prometheus metrics of the service (of every worker)",
+             response_class=PlainTextResponse)
     async def metrics_endpoint() -> PlainTextResponse:
         return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 

@@ -1,5 +1,8 @@
 """Request metrics (Prometheus text format) and a structured access log, as one ASGI middleware.
 
+The metrics are prometheus_client's; with several workers they are summed over all of them
+(see `Metrics`).
+
 The access log is one JSON line per request on the `cslint.access` logger: method, path,
 status, duration and the number of diagnostics. The checked text is left out unless the server
 is configured to log it (CSLINT_ACCESS_LOG_TEXT=1). Handlers call `report_check` for every text
@@ -7,8 +10,6 @@ they check.
 """
 from __future__ import annotations
 
-import bisect
-import itertools
 import json
 import logging
 import os
@@ -16,8 +17,17 @@ import sys
 import time
 from collections import Counter
 
+from prometheus_client import CollectorRegistry, Histogram, disable_created_metrics, values
+from prometheus_client import Counter as PromCounter
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.utils import floatToGoString
+
 CLIENT_CLOSED = 499  # nginx's status for "the client went away before the answer": not a server error
 BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
+MULTIPROC_DIR = "PROMETHEUS_MULTIPROC_DIR"  # set by `cslint serve --workers N` (service/workers.py)
+
+# no `*_created` series: multiprocess mode has none, so both modes print the same series
+disable_created_metrics()
 
 access_log = logging.getLogger("cslint.access")
 
@@ -32,45 +42,78 @@ def configure_access_log() -> None:
 
 
 class Metrics:
-    """Counters of this worker process."""
+    """The service's request, latency and diagnostic counters (prometheus_client).
+
+    Under `cslint serve --workers N` the variable PROMETHEUS_MULTIPROC_DIR names a directory
+    private to that server: every worker writes its counts to files there (prometheus_client's
+    multiprocess mode) and `render` adds up the files of every worker, the ones replaced since
+    included, so /metrics describes the whole service whichever worker answers. Without the
+    variable the counts live in this process.
+    """
 
     def __init__(self) -> None:
-        self.requests: Counter[tuple[str, str, int]] = Counter()
-        # per path: how many requests fell in each bucket (one increment per request; the
-        # cumulative Prometheus counts are summed up when /metrics is read)
-        self.latency_bins: dict[str, list[int]] = {}
-        self.latency_sum: Counter[str] = Counter()
-        self.diagnostics: Counter[str] = Counter()
+        self.shared_dir = os.environ.get(MULTIPROC_DIR) or None
+        if self.shared_dir and values.ValueClass is values.MutexValue:
+            raise RuntimeError(f"{MULTIPROC_DIR} was set after prometheus_client was imported: "
+                               "set it before the service starts")
+        # registry=None: kept out of prometheus_client's global registry, so that building the
+        # app twice in one process (tests) does not register the same names twice
+        self.requests = PromCounter("cslint_requests", "HTTP requests by method, path and status.",
+                                    ["method", "path", "status"], registry=None)
+        self.latency = Histogram("cslint_request_duration_seconds", "Request latency.", ["path"],
+                                 buckets=BUCKETS, registry=None)
+        self.diagnostics = PromCounter("cslint_diagnostics", "Diagnostics reported, by category.",
+                                       ["category"], registry=None)
+        self.registry = CollectorRegistry()
+        if self.shared_dir:
+            MultiProcessCollector(self.registry, path=self.shared_dir)
+        else:
+            for metric in (self.requests, self.latency, self.diagnostics):
+                self.registry.register(metric)
+        # labelled children, looked up once each: `labels()` costs more than the increment
+        self._request_counts: dict[tuple[str, str, int], PromCounter] = {}
+        self._latencies: dict[str, Histogram] = {}
+        self._categories: dict[str, PromCounter] = {}
 
     def observe(self, method: str, path: str, status: int, seconds: float, diagnostics: Counter | None) -> None:
-        self.requests[(method, path, status)] += 1
-        self.latency_sum[path] += seconds
-        bins = self.latency_bins.get(path)
-        if bins is None:
-            bins = self.latency_bins[path] = [0] * (len(BUCKETS) + 1)
-        bins[bisect.bisect_left(BUCKETS, seconds)] += 1
+        key = (method, path, status)
+        count = self._request_counts.get(key)
+        if count is None:
+            count = self._request_counts[key] = self.requests.labels(method, path, str(status))
+        count.inc()
+        latency = self._latencies.get(path)
+        if latency is None:
+            latency = self._latencies[path] = self.latency.labels(path)
+        latency.observe(seconds)
         if diagnostics:
-            self.diagnostics.update(diagnostics)
+            for category, n in diagnostics.items():
+                found = self._categories.get(category)
+                if found is None:
+                    found = self._categories[category] = self.diagnostics.labels(category)
+                found.inc(n)
 
     def render(self) -> str:
-        lines = ["# HELP cslint_requests_total HTTP requests by method, path and status.",
-                 "# TYPE cslint_requests_total counter"]
-        for (method, path, status), n in sorted(self.requests.items()):
-            lines.append(f'cslint_requests_total{{method="{method}",path="{path}",status="{status}"}} {n}')
-        lines += ["# HELP cslint_request_duration_seconds Request latency.",
-                  "# TYPE cslint_request_duration_seconds histogram"]
-        for path in sorted(self.latency_bins):
-            cumulative = list(itertools.accumulate(self.latency_bins[path]))
-            for bound, count in zip(BUCKETS, cumulative):
-                lines.append(f'cslint_request_duration_seconds_bucket{{path="{path}",le="{bound}"}} {count}')
-            lines.append(f'cslint_request_duration_seconds_bucket{{path="{path}",le="+Inf"}} {cumulative[-1]}')
-            lines.append(f'cslint_request_duration_seconds_sum{{path="{path}"}} {self.latency_sum[path]:.6f}')
-            lines.append(f'cslint_request_duration_seconds_count{{path="{path}"}} {cumulative[-1]}')
-        lines += ["# HELP cslint_diagnostics_total Diagnostics reported, by category.",
-                  "# TYPE cslint_diagnostics_total counter"]
-        for category, n in sorted(self.diagnostics.items()):
-            lines.append(f'cslint_diagnostics_total{{category="{category}"}} {n}')
-        return "\n".join(lines) + "\n"
+        """The Prometheus text exposition of every counter (of every worker, when shared)."""
+        return exposition(self.registry)
+
+
+def exposition(registry: CollectorRegistry) -> str:
+    """Prometheus text format, with a bucket's `le` after the series' own labels, as the Go client
+    and earlier cslint versions print it (prometheus_client's `generate_latest` sorts `le` first)."""
+    lines = []
+    for family in registry.collect():
+        name = family.name + "_total" if family.type == "counter" else family.name
+        lines += [f"# HELP {name} {family.documentation}", f"# TYPE {name} {family.type}"]
+        for sample in family.samples:
+            labels = sorted(sample.labels.items(), key=lambda item: (item[0] == "le", item[0]))
+            text = ",".join(f'{name}="{_escape(value)}"' for name, value in labels)
+            lines.append(f"{sample.name}{{{text}}} {floatToGoString(sample.value)}" if text
+                         else f"{sample.name} {floatToGoString(sample.value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
 def log_event(event: str, **fields) -> None:
