@@ -253,8 +253,14 @@ def _settings_lookup(config: Config, args: argparse.Namespace, known: frozenset[
     """Per-input settings, worked out once per distinct combination of values."""
     cli = _cli_settings(args)
     by_values: dict[tuple, FileSettings] = {}
+    by_path: dict[str, FileSettings] = {}  # a jsonl file asks once per line
 
     def settings_for(path: str) -> FileSettings:
+        if path not in by_path:
+            by_path[path] = _settings_of(path)
+        return by_path[path]
+
+    def _settings_of(path: str) -> FileSettings:
         settings = config.settings(None if path == STDIN else path, cli)
         key = (settings.channel, settings.position, settings.select, settings.ignore, settings.extend_select,
                settings.fail_on)
