@@ -19,9 +19,12 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence, TextIO
+
+import yaml
 
 from .errors import InputError
 from .fix import Edit, apply_edits, resolve_edits
@@ -55,19 +58,29 @@ class FilePlan:
 # --- escaping one edit --------------------------------------------------------------------------
 
 _PLAIN_UNSAFE = (": ", " #", "\n", "\r", "\t")
+# what YAML allows unescaped (PyYAML's reader: printable characters); the rest only as \ escapes
+_YAML_NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _yaml_double(text: str) -> str:
+    """`text` as a YAML double-quoted scalar, quotes included (PyYAML's emitter, on one line)."""
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
+
 _PLAIN_UNSAFE_ENDS = ":#"
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
 
 
-def _escaped(reply: Reply, replacement: str, at_start: bool, newline: str) -> str | None:
+def _escaped(reply: Reply, replacement: str, at_start: bool, newline: str, yaml_file: bool) -> str | None:
     """`replacement` as written inside `reply`'s token, or None when it cannot be."""
     style = reply.quoting
+    if yaml_file and style != DOUBLE_QUOTED and _YAML_NON_PRINTABLE.search(replacement):
+        return None
     if style in (RAW, BLOCK):
         if style == BLOCK and "\n" in replacement:
             return None  # would need the block's indentation on each new line
         return replacement.replace("\n", newline)
     if style == DOUBLE_QUOTED:
-        return json.dumps(replacement, ensure_ascii=False)[1:-1]
+        return _yaml_double(replacement)[1:-1] if yaml_file else json.dumps(replacement, ensure_ascii=False)[1:-1]
     if style == SINGLE_QUOTED:
         return None if "\n" in replacement or "\r" in replacement else replacement.replace("'", "''")
     if style == PLAIN:
@@ -83,29 +96,29 @@ def _escaped(reply: Reply, replacement: str, at_start: bool, newline: str) -> st
     return None
 
 
-def _requoted(reply: Reply, value: str, newline: str) -> str:
+def _requoted(reply: Reply, value: str, newline: str, yaml_file: bool) -> str:
     """The whole token rewritten, quoted, for a new value that cannot be written in place."""
     if reply.quoting in (CSV_PLAIN, CSV_QUOTED):
-        return '"' + value.replace('"', '""').replace("\n", newline) + '"'
-    return json.dumps(value, ensure_ascii=False)
+        return '"' + value.replace('"', '""') + '"'
+    return _yaml_double(value) if yaml_file else json.dumps(value, ensure_ascii=False)
 
 
 _REQUOTABLE = (PLAIN, SINGLE_QUOTED, CSV_PLAIN)
 
 
-def _file_edits(reply: Reply, edits: Sequence[Edit], newline: str, requote: bool = False) -> list[Edit]:
+def _file_edits(reply: Reply, edits: Sequence[Edit], newline: str, yaml_file: bool, requote: bool = False) -> list[Edit]:
     """The reply's edits as edits of the file text (offsets into SourceFile.text); with
     `requote`, a plain or single-quoted value is rewritten whole, quoted."""
     out: list[Edit] = []
     new_value = apply_edits(reply.text, list(edits))
     requote = requote and reply.quoting in _REQUOTABLE
     for start, end, replacement in edits:
-        written = None if requote else _escaped(reply, replacement, start == 0, newline)
+        written = None if requote else _escaped(reply, replacement, start == 0, newline, yaml_file)
         if written is None or (reply.quoting == PLAIN and not new_value.strip()):
             if reply.quoting == BLOCK:
                 raise FixError(f"{reply.location(start)}: a rewrite with a line break cannot go into a YAML block "
                                "scalar; edit it by hand")
-            return [(reply.span[0], reply.span[1], _requoted(reply, new_value, newline))]
+            return [(reply.span[0], reply.span[1], _requoted(reply, new_value, newline, yaml_file))]
         out.append((reply.offsets[start], reply.offsets[end], written))
     return out
 
@@ -163,7 +176,7 @@ def _edited(source: SourceFile, original: bytes, edits: Mapping[int, Sequence[Ed
     file_edits: list[Edit] = []
     for number, reply in enumerate(source.replies):
         if edits.get(number):
-            file_edits.extend(_file_edits(reply, edits[number], newline, requote))
+            file_edits.extend(_file_edits(reply, edits[number], newline, source.format == "yaml", requote))
     if not file_edits:
         return original
     file_edits.sort(key=lambda edit: (edit[0], edit[1]))

@@ -313,3 +313,54 @@ def test_file_fixes_report_a_file_it_cannot_fix_and_go_on(checker, tmp_path):
     fixes.close()
     assert fixes.written == [str(plain)]
     assert fixes.errors == [f"{block}:2:3: a rewrite with a line break cannot go into a YAML block scalar; edit it by hand"]
+
+
+# --- any string, any edit -----------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x85\u2028\u2029\ufeff"),
+                min_size=1, max_size=12).filter(lambda t: t.strip())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_TEXT, replacement=_TEXT | st.just(""), data=st.data(),
+       suffix=st.sampled_from([".json", ".yaml", ".csv"]), crlf=st.booleans())
+def test_any_edit_of_any_string_is_written_so_that_it_reads_back(tmp_path, value, replacement, data, suffix, crlf):
+    """Whatever a string holds and whatever an edit writes, the file reads back with exactly the
+    edited value, in place or quoted whole; only a line break into a YAML block scalar is refused."""
+    import csv
+    import io
+    import json
+
+    import yaml
+
+    path = tmp_path / f"any{suffix}"
+    newline = "\r\n" if crlf else "\n"
+    if suffix == ".json":
+        content = json.dumps({"a": value, "b": "好的"}, ensure_ascii=False, indent=1).replace("\n", newline)
+    elif suffix == ".yaml":
+        content = yaml.safe_dump({"a": value, "b": "好的"}, allow_unicode=True).replace("\n", newline)
+    else:
+        out = io.StringIO()
+        csv.writer(out, lineterminator=newline).writerows([["reply"], [value], ["好的"]])
+        content = out.getvalue()
+    path.write_bytes(content.encode("utf-8"))
+    try:
+        source = read_source(str(path))
+    except Exception:  # a value the writer itself cannot round-trip (not ours to test)
+        return
+    if [r.text for r in source.replies][:1] != [value] or not value.strip():
+        return
+    start = data.draw(st.integers(0, len(value)))
+    end = data.draw(st.integers(start, len(value)))
+    expected = value[:start] + replacement + value[end:]
+    try:
+        plan = plan_fix(source, {0: [(start, end, replacement)]})
+    except FixError:
+        assert source.replies[0].quoting == "block" and "\n" in replacement
+        return
+    from lint.sources import parse_source
+
+    again = [r.text for r in parse_source(str(path), plan.after).replies]
+    assert again == [t for t in (expected, "好的") if t.strip()]
