@@ -249,6 +249,23 @@ def _selection(settings: Settings, known: frozenset[str]) -> Selection | None:
     return None if selection.is_default else selection
 
 
+def _check_codes(config: Config, base: Settings, known: frozenset[str]) -> None:
+    """Refuse a code that names nothing before any output, saying where it was written: the
+    config file's line, its per-file override, or the flag."""
+    for key in ("select", "ignore", "extend-select"):
+        try:
+            Selection.from_codes(None, config.values.get(key, ()), (), known)
+        except SelectionError as exc:
+            raise ConfigError(str(config.path), config.lines.get(key), f"{key}: {exc}") from None
+        for override in config.overrides:
+            try:
+                Selection.from_codes(None, override.values.get(key, ()), (), known)
+            except SelectionError as exc:
+                raise ConfigError(str(config.path), override.line,
+                                  f"per-file-overrides.{override.glob}: {exc}") from None
+    _selection(base, known)
+
+
 def _settings_lookup(config: Config, args: argparse.Namespace, known: frozenset[str]) -> Callable[[str], FileSettings]:
     """Per-input settings, worked out once per distinct combination of values."""
     cli = _cli_settings(args)
@@ -281,13 +298,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     config, base = _load_config(args)
     checker = Checker.from_packs(list(base.packs), list(base.packs_dirs), args.max_chars)
     known = frozenset(rule.id for rule in checker.rules)
-    _selection(base, known)  # a bad code is refused before any output
-    for override in config.overrides:  # and so is one in a per-file override
-        for key in ("select", "ignore", "extend-select"):
-            try:
-                Selection.from_codes(None, override.values.get(key, ()), (), known)
-            except SelectionError as exc:
-                raise ConfigError(str(config.path), override.line, f"per-file-overrides.{override.glob}: {exc}") from None
+    _check_codes(config, base, known)
     args.settings_for = _settings_lookup(config, args, known)
     args.channel, args.position, args.fail_on = base.channel, base.position, base.fail_on  # for error jobs
     allow = Applicability.DISPLAY if args.unsafe_fixes else Applicability.SAFE

@@ -96,6 +96,7 @@ class Config:
     path: Path | None
     values: Mapping[str, Any]
     overrides: tuple[Overrides, ...] = ()
+    lines: Mapping[str, int | None] = field(default_factory=dict)  # top-level key -> its line, for errors
 
     @classmethod
     def empty(cls) -> "Config":
@@ -200,7 +201,7 @@ def load_config(path: Path) -> Config:
     for key in ("packs", "packs-dirs"):
         if key in values:
             values[key] = [_relative(base, item, key == "packs-dirs") for item in values[key]]
-    return Config(path, values, tuple(overrides))
+    return Config(path, values, tuple(overrides), {key: lines.find(key) for key in values})
 
 
 def _relative(base: Path, item: str, always: bool) -> str:

@@ -156,7 +156,8 @@ def test_explicit_config_file(project, tmp_path):
      "pyproject.toml:4: position must be one of"),
     ("pyproject.toml", '[tool.cslint]\n[tool.cslint.per-file-overrides."a/*"]\npacks = ["x"]\n',
      "pyproject.toml:3: unknown key 'per-file-overrides.a/*.packs'"),
-    (".cslint.toml", 'select = ["tone", "no-such-rule"]\n', ".cslint.toml: unknown rule code 'no-such-rule'"),
+    (".cslint.toml", 'channel = "chat"\nselect = ["tone", "no-such-rule"]\n',
+     ".cslint.toml:2: select: unknown rule code 'no-such-rule'"),
     (".cslint.toml", '[per-file-overrides."*.txt"]\nignore = ["nope"]\n',
      ".cslint.toml:1: per-file-overrides.*.txt: unknown rule code 'nope'"),
 ])
