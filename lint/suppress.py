@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .model import Diagnostic, Severity
 
@@ -73,32 +73,67 @@ def find_disables(text: str) -> list[Disable]:
 def apply(text: str, diagnostics: Sequence[Diagnostic], report_unused: bool = False) -> tuple[Diagnostic, ...]:
     """`diagnostics` less those the text's markers suppress (or that fall on a marker), plus,
     with `report_unused`, an `unused-disable` finding for each marker that suppressed nothing."""
-    disables = find_disables(text)
-    if not disables:
+    if "cslint:" not in text:
         return tuple(diagnostics)
-    starts = _line_starts(text)
-    used: dict[int, set[str]] = {i: set() for i in range(len(disables))}
-    kept = []
-    for diag in diagnostics:
-        if any(_on_marker(diag, d) for d in disables):
-            continue
-        line = bisect_right(starts, diag.start)
-        silenced = False
-        for index, disable in enumerate(disables):
-            if disable.line == line and (disable.rules is None or diag.rule_id in disable.rules):
-                used[index].add(diag.rule_id)
-                silenced = True
-        if not silenced:
-            kept.append(_clear_of_markers(diag, disables))
+    markers = Suppressions(text)
+    kept = markers.filter(diagnostics)
     if report_unused:
-        kept.extend(unused for index, disable in enumerate(disables)
-                    for unused in [_unused(text, disable, used[index])] if unused is not None)
+        kept.extend(markers.unused())
         kept.sort(key=lambda d: (d.start, d.end))
     return tuple(kept)
 
 
-def _on_marker(diag: Diagnostic, disable: Disable) -> bool:
-    return _overlaps(diag.start, diag.end, disable)
+Offset = Callable[[int], int]
+
+
+class Suppressions:
+    """The markers of one text and which of them have suppressed something.
+
+    The text is usually the reply itself. For a template file holding several replies (a YAML
+    value with `# cslint: ...` beside it, a Markdown paragraph after `<!-- cslint: ... -->`), build
+    it from the whole file, call `filter` for each reply with `to_text` mapping the reply's
+    offsets into the file, then `unused()` once (its findings are positioned in the file).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.disables = find_disables(text)
+        self._starts = _line_starts(text)
+        self._used: list[set[str]] = [set() for _ in self.disables]
+
+    def filter(self, diagnostics: Sequence[Diagnostic], to_text: Offset | None = None) -> list[Diagnostic]:
+        """The diagnostics no marker suppresses, without those on a marker and without edits
+        that would rewrite one. `to_text` maps a diagnostic's offsets into this text, the
+        reply's length (an insertion at its end) included; default: they are offsets of it."""
+        if not self.disables:
+            return list(diagnostics)
+        place = to_text or (lambda offset: offset)
+        kept = []
+        for diag in diagnostics:
+            start, end = _span_in(place, diag.start, diag.end)
+            if any(_overlaps(start, end, d) for d in self.disables):
+                continue
+            line = bisect_right(self._starts, start)
+            silenced = False
+            for index, disable in enumerate(self.disables):
+                if disable.line == line and (disable.rules is None or diag.rule_id in disable.rules):
+                    self._used[index].add(diag.rule_id)
+                    silenced = True
+            if not silenced:
+                kept.append(_clear_of_markers(diag, self.disables, place))
+        return kept
+
+    def unused(self) -> list[Diagnostic]:
+        """An `unused-disable` finding (offsets in this text) per marker, or rule id of one,
+        that suppressed nothing so far."""
+        return [found for disable, used in zip(self.disables, self._used)
+                for found in [_unused(self.text, disable, used)] if found is not None]
+
+
+def _span_in(place: Offset, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of the reply as a span of the marker's text (an empty span stays empty)."""
+    first = place(start)
+    return (first, first) if end == start else (first, place(end - 1) + 1)
 
 
 def _overlaps(start: int, end: int, disable: Disable) -> bool:
@@ -107,11 +142,11 @@ def _overlaps(start: int, end: int, disable: Disable) -> bool:
     return start < disable.end and disable.start < end
 
 
-def _clear_of_markers(diag: Diagnostic, disables: list[Disable]) -> Diagnostic:
+def _clear_of_markers(diag: Diagnostic, disables: list[Disable], place: Offset) -> Diagnostic:
     """The finding without suggestions whose edit would rewrite a marker (a clause-wide rewrite
     can reach into a comment on the same line): applying a fix must keep the marker intact."""
     suggestions = tuple(s for s in diag.suggestions
-                        if not any(_overlaps(*s.span(diag), d) for d in disables))
+                        if not any(_overlaps(*_span_in(place, *s.span(diag)), d) for d in disables))
     return diag if len(suggestions) == len(diag.suggestions) else replace(diag, suggestions=suggestions)
 
 

@@ -100,3 +100,27 @@ def test_suppressions_apply_to_jsonl_records_too(tmp_path):
     proc = cslint(tmp_path, "check", "--isolated", "--input-format", "jsonl", "--format", "jsonl", "in.jsonl")
     found = {row["id"]: [d["rule_id"] for d in row["diagnostics"]] for row in map(json.loads, proc.stdout.splitlines())}
     assert found == {1: [], 2: ["declares-ignorance"]}
+
+
+def test_markers_of_a_whole_file_apply_to_the_replies_in_it():
+    """In process: a template file holding several replies (YAML values beside their comments).
+    The markers are read from the file; each reply's findings are mapped into it by offset."""
+    from lint.checker import Checker
+    from lint.suppress import UNUSED_DISABLE, Suppressions
+
+    checker = Checker.from_packs()
+    file_text = ("greeting: 您好，请问有什么可以帮您？  # cslint: disable=ni-instead-of-nin\n"
+                 "# cslint: disable-next-line=declares-ignorance\n"
+                 f"unknown: {BAD}\n"
+                 f"other: {BAD}\n")
+    markers = Suppressions(file_text)
+    kept = {}
+    for key in ("greeting", "unknown", "other"):
+        line_start = file_text.index(f"{key}: ") + len(key) + 2
+        reply = file_text[line_start:file_text.index("\n", line_start)].split("  #")[0]
+        found = checker.check(reply).diagnostics
+        kept[key] = [d.rule_id for d in markers.filter(found, to_text=lambda offset: line_start + offset)]
+    assert kept == {"greeting": [], "unknown": [], "other": ["declares-ignorance"]}
+    (unused,) = markers.unused()
+    assert unused.rule_id == UNUSED_DISABLE and "ni-instead-of-nin" in unused.message
+    assert file_text[unused.start:unused.end] == "cslint: disable=ni-instead-of-nin"
