@@ -225,8 +225,11 @@ def _validate(data: Mapping[str, Any], allowed: Sequence[str], lines: "_Lines", 
         elif key in _LISTS:
             if isinstance(value, str):
                 value = [value]
-            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            if not isinstance(value, list):
                 raise ConfigError(name, line, f"{prefix}{key} must be a list of strings, not {_kind(value)}")
+            for item in value:
+                if not isinstance(item, str):
+                    raise ConfigError(name, line, f"{prefix}{key} must be a list of strings, not hold {_kind(item)}")
         else:
             choices = _CHOICES[key]
             if not isinstance(value, str):
