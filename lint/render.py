@@ -387,21 +387,26 @@ class SarifFormatter(Formatter):
         return index
 
     def result(self, outcome: Outcome, diag: Diagnostic) -> dict[str, Any]:
-        location = {"uri": artifact_uri(outcome.artifact)}
         result: dict[str, Any] = {
             "ruleId": diag.rule_id,
             "ruleIndex": self._rule_index(diag),
             "level": SARIF_LEVEL[diag.severity],
             "message": {"text": diag.message},
-            "locations": [{"physicalLocation": {"artifactLocation": location,
-                                                "region": sarif_region(outcome, diag.start, diag.end)}}],
         }
+        location: dict[str, Any] = {}
+        in_file = outcome.key == "path" or bool(outcome.artifact)
+        if in_file:
+            location["physicalLocation"] = {"artifactLocation": {"uri": artifact_uri(outcome.artifact)},
+                                            "region": sarif_region(outcome, diag.start, diag.end)}
+        else:  # a jsonl record: its place in its file is not known here, only in the reply
+            result["properties"] = {"start": diag.start, "end": diag.end}
         if outcome.key_path:  # a YAML/JSON key path, a CSV row and column, an .xlsx cell
-            result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": outcome.key_path, "kind": "member"}]
+            location["logicalLocations"] = [{"fullyQualifiedName": outcome.key_path, "kind": "member"}]
         elif outcome.key == "id":  # a record of a jsonl input: its id names the reply
-            result["locations"][0]["logicalLocations"] = [{"name": str(outcome.ident), "kind": "object"}]
+            location["logicalLocations"] = [{"name": str(outcome.ident), "kind": "object"}]
+        result["locations"] = [location]
         fixes = [self.fix(outcome, diag, s) for s in diag.suggestions
-                 if s.applicability.rank >= self.allow.rank and self.fixable_in_place(outcome)]
+                 if in_file and s.applicability.rank >= self.allow.rank and self.fixable_in_place(outcome)]
         if fixes:
             result["fixes"] = fixes
         return result

@@ -298,3 +298,14 @@ def test_ci_formats_point_into_markdown_and_yaml_files(tmp_path):
     assert [s.get("name") for s in suites] == [str(markdown), str(yaml_file)]
     assert [c.get("name") for c in suites[1].findall("testcase")] == ["refund.reply"]
     assert suites[0].find("testcase/failure").text.startswith(f"{markdown}:3:1: warning")
+
+
+def test_sarif_names_jsonl_records_by_id_without_claiming_a_file(tmp_path):
+    records = tmp_path / "macros.jsonl"
+    records.write_text(json.dumps({"id": "refund-1", "text": "亲，木有货了"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    run = cslint("check", "--pack", MUYOU, "--format", "sarif", "--input-format", "jsonl", "macros.jsonl", cwd=tmp_path)
+    (result,) = validate_sarif(run.out)["runs"][0]["results"]
+    (location,) = result["locations"]
+    assert location == {"logicalLocations": [{"name": "refund-1", "kind": "object"}]}
+    assert result["properties"] == {"start": 2, "end": 4}  # 木有 in the record's text
+    assert "fixes" not in result
