@@ -26,7 +26,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import BinaryIO, Callable, ContextManager, Iterator, Sequence
+from typing import Any, BinaryIO, Callable, ContextManager, Iterator, Sequence
 
 from . import suppress
 from .checker import DEFAULT_MAX_CHARS, Checker
@@ -68,6 +68,8 @@ class Job:
     position: str
     selection: Selection | None = None  # None: every rule
     fail_on: str = "info"
+    file: Any = None  # the lint.sources.SourceFile the reply was read from (--fix rewrites it)
+    index: int = 0  # which of the file's replies this is
 
 
 def _display_name(path: str) -> str:
@@ -124,6 +126,29 @@ def text_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
             settings = args.settings_for(path)
             yield Job(Outcome(name=name, key="path", ident=name, text=text), name, settings.channel, settings.position,
                       settings.selection, settings.fail_on)
+
+
+def file_jobs(paths: Sequence[str], args: argparse.Namespace, in_place: bool) -> Iterator[Job]:
+    """Files and directories (walked: lint/sources/walk.py). Stdin, and a plain text file named
+    alone, are one reply as before; Markdown, YAML, JSON, CSV/TSV and .xlsx files hold a reply per
+    paragraph, string or cell, each located in its file (lint/sources). With `in_place` (--fix
+    and --diff rewrite files) every file is read through lint/sources, text files too."""
+    from .sources import SUFFIXES, SourceError, format_of, iter_files, read_source
+
+    for path in iter_files(paths, SUFFIXES, args.include, args.exclude, args.respect_gitignore):
+        if path == STDIN or (format_of(path) == "text" and not in_place):
+            yield from text_jobs([path], args)
+            continue
+        try:
+            source = read_source(path, args.column, args.encoding, max_bytes=text_bound(args))
+        except SourceError as exc:
+            yield Job(Outcome(name=path, key="path", ident=path, error=str(exc)), path, args.channel, args.position)
+            continue
+        settings = args.settings_for(path)
+        for number, reply in enumerate(source.replies):
+            outcome = Outcome(name=path, key="path", ident=path, text=reply.text, reply=reply)
+            yield Job(outcome, str(reply.location()), settings.channel, settings.position, settings.selection,
+                      settings.fail_on, source, number)
 
 
 def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
@@ -293,7 +318,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Check each input as it is read and write its outcome at once: memory stays bounded by the
     largest single reply, whatever the number of inputs."""
     files = args.files or [STDIN]
-    if args.fix and args.format == "text" and (args.input_format == "jsonl" or len(files) > 1):
+    from .sources import format_of
+
+    in_place = args.input_format == "text" and any(
+        f != STDIN and (os.path.isdir(f) or format_of(f) != "text") for f in files)
+    if args.diff and not in_place:
+        args.parser.error("--diff previews fixes to Markdown, YAML, JSON, CSV/TSV and .xlsx files or directories")
+    if args.fix and args.format == "text" and not in_place and (args.input_format == "jsonl" or len(files) > 1):
         args.parser.error("--fix prints one fixed reply; for several use --format json or --format jsonl")
     config, base = _load_config(args)
     checker = Checker.from_packs(list(base.packs), list(base.packs_dirs), args.max_chars)
@@ -302,14 +333,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     args.settings_for = _settings_lookup(config, args, known)
     args.channel, args.position, args.fail_on = base.channel, base.position, base.fail_on  # for error jobs
     allow = Applicability.DISPLAY if args.unsafe_fixes else Applicability.SAFE
-    formatter_class = FixFormatter if args.fix and args.format == "text" else FORMATTERS[args.format]
+    formatter_class = FixFormatter if args.fix and args.format == "text" and not in_place else FORMATTERS[args.format]
     formatter = formatter_class(sys.stdout, allow)
     status = ExitStatus.OK
     left = Tally(allow)
-    jobs = jsonl_jobs(files, args) if args.input_format == "jsonl" else text_jobs(files, args)
+    jobs = jsonl_jobs(files, args) if args.input_format == "jsonl" else file_jobs(files, args, in_place)
+    from .fix_files import FileFixes
+
+    rewrites = FileFixes(allow, sys.stdout if args.diff else None) if in_place and (args.fix or args.diff) else None
     for job in jobs:
         if job.outcome.error is None:
             run_job(checker, job, allow, args.fix, args.report_unused_disables)
+            if rewrites is not None and job.file is not None:
+                rewrites.add(job.file, job.index, job.outcome.diagnostics)
         outcome = job.outcome
         if outcome.error is not None:
             _err(outcome.error)
@@ -320,6 +356,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         floor = Severity(job.fail_on).rank
         if status is ExitStatus.OK and any(_counts(d, floor) for d in counted):
             status = ExitStatus.FINDINGS
+    if rewrites is not None:
+        rewrites.close()
+        for error in rewrites.errors:
+            _err(error)
+            status = ExitStatus.ERROR
     formatter.stop()
     if isinstance(formatter, FixFormatter) and left.total:
         _err(f"剩余 {left.line(with_fixable=False)}，需人工处理（去掉 --fix 可查看详情）")
@@ -548,7 +589,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = _command(sub, "check", cmd_check, "check replies (stdin when no FILE is given)", [packs])
-    check.add_argument("files", nargs="*", metavar="FILE", help="a reply per file; - is stdin")
+    check.add_argument("files", nargs="*", metavar="PATH",
+                       help="a text file is one reply; Markdown, YAML, JSON, CSV/TSV and .xlsx files hold several; "
+                            "directories are walked; - is stdin")
+    check.add_argument("--include", action="append", metavar="GLOB",
+                       help="under directories, read only files matching GLOB (gitignore syntax; repeatable)")
+    check.add_argument("--exclude", action="append", metavar="GLOB",
+                       help="under directories, skip files and folders matching GLOB (repeatable)")
+    check.add_argument("--no-respect-gitignore", dest="respect_gitignore", action="store_false",
+                       help="also read files that .gitignore leaves out")
+    check.add_argument("--column", metavar="NAME",
+                       help="the reply column of CSV/TSV/.xlsx files, by header or number "
+                            "(default: reply, text, content, 回复, 话术, 内容…)")
+    check.add_argument("--diff", action="store_true",
+                       help="print the fixes to files as a unified diff instead of writing them")
     _settings_options(check)
     check.add_argument("--report-unused-disables", action="store_true",
                        help="report `cslint: disable` markers that suppress nothing (rule unused-disable; fails the run)")
