@@ -79,7 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "CSLINT_WRITE_TIMEOUT": str(args.write_timeout),
         "CSLINT_PACK_SNAPSHOT": snapshot,
     })
-    options = dict(factory=True, host=args.host, port=args.port, workers=args.workers, log_level="warning",
+    options = dict(factory=True, host=args.host, port=args.port, workers=args.workers, log_config=LOG_CONFIG,
                    http=GuardedHttpToolsProtocol, timeout_keep_alive=args.keep_alive,
                    timeout_worker_healthcheck=int(args.worker_start_timeout))
     try:
@@ -90,3 +90,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         shutil.rmtree(snapshot_dir, ignore_errors=True)
     return 0
+
+
+class ListeningOrWarning:
+    """uvicorn's own log lines that an operator needs: the address it listens on (once the
+    socket is bound, with the port it really got) and warnings; not its other chatter."""
+
+    def filter(self, record) -> bool:
+        return record.levelno >= 30 or str(record.msg).startswith("Uvicorn running on")
+
+
+# uvicorn's logging: only ListeningOrWarning's lines, plain, on stderr; its access log stays off
+# (the service writes its own JSON access log). Passed as log_config, not log_level, because
+# uvicorn sets log_level on its loggers after applying the config.
+LOG_CONFIG = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"operator": {"()": "lint.serve_command.ListeningOrWarning"}},
+    "formatters": {"plain": {"format": "cslint serve: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
+                            "formatter": "plain", "filters": ["operator"]}},
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "uvicorn.error": {"level": "INFO"},
+        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
+    },
+}
