@@ -46,3 +46,12 @@ def test_wheel_install_checks_with_the_default_pack(unpacked_wheel, tmp_path):
 def test_wheel_contains_the_web_page(unpacked_wheel):
     names = {p.name for p in (unpacked_wheel / "service" / "static").iterdir()}
     assert {"index.html", "app.js", "app.css"} <= names
+
+
+def test_wheel_contains_every_package_of_the_source(unpacked_wheel):
+    """A new subpackage (lint/sources, ...) left out of pyproject's package list would import
+    from a checkout and fail from the wheel."""
+    for top in ("lint", "service"):
+        for init in (ROOT / top).rglob("__init__.py"):
+            package = init.parent.relative_to(ROOT)
+            assert (unpacked_wheel / package / "__init__.py").is_file(), f"{package} is not in the wheel"
