@@ -70,6 +70,7 @@ class Job:
     fail_on: str = "info"
     file: Any = None  # the lint.sources.SourceFile the reply was read from (--fix rewrites it)
     index: int = 0  # which of the file's replies this is
+    markers: suppress.Suppressions | None = None  # the file's `cslint: disable` markers, when it has any
 
 
 def _display_name(path: str) -> str:
@@ -145,10 +146,13 @@ def file_jobs(paths: Sequence[str], args: argparse.Namespace, in_place: bool) ->
             yield Job(Outcome(name=path, key="path", ident=path, error=str(exc)), path, args.channel, args.position)
             continue
         settings = args.settings_for(path)
+        # markers in the file's comments (# cslint: disable=… beside a YAML value, <!-- … --> before
+        # a Markdown paragraph) apply to the replies around them
+        markers = suppress.Suppressions(source.text) if source.text and "cslint:" in source.text else None
         for number, reply in enumerate(source.replies):
             outcome = Outcome(name=path, key="path", ident=path, text=reply.text, reply=reply)
             yield Job(outcome, str(reply.location()), settings.channel, settings.position, settings.selection,
-                      settings.fail_on, source, number)
+                      settings.fail_on, source, number, markers if reply.offsets else None)
 
 
 def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
@@ -215,7 +219,11 @@ def run_job(checker: Checker, job: Job, allow: Applicability, fix: bool, report_
     except InputError as exc:
         outcome.error = f"{job.where}: {exc}"
         return
-    diagnostics = suppress.apply(result.text, result.diagnostics, report_unused)
+    if job.markers is not None:  # the reply's offsets lead into the file, where the markers are
+        offsets = outcome.reply.offsets
+        diagnostics = tuple(job.markers.filter(result.diagnostics, to_text=offsets.__getitem__))
+    else:
+        diagnostics = suppress.apply(result.text, result.diagnostics, report_unused)
     outcome.diagnostics = diagnostics
     if allow is Applicability.SAFE and len(diagnostics) == len(result.diagnostics) and not report_unused:
         outcome.fixed = result.fixed  # nothing was suppressed: the checker's own rewrite stands
@@ -226,7 +234,10 @@ def run_job(checker: Checker, job: Job, allow: Applicability, fix: bool, report_
         # Re-check rather than trust the rewrite: --fix exits clean only when the fixed reply is clean.
         try:
             again = checker.check(outcome.fixed, job.channel, job.position, job.selection)
-            outcome.remaining = suppress.apply(again.text, again.diagnostics, report_unused)
+            if job.markers is not None:  # the fixed reply's offsets no longer lead into the file
+                outcome.remaining = tuple(d for d in diagnostics if not _fixable(d, allow))
+            else:
+                outcome.remaining = suppress.apply(again.text, again.diagnostics, report_unused)
         except InputError:  # the insertions pushed it over --max-chars
             outcome.remaining = tuple(d for d in diagnostics if not _fixable(d, allow))
 

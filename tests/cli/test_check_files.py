@@ -70,3 +70,15 @@ def test_diff_without_files_that_hold_replies_is_a_usage_error(tmp_path: Path) -
     (tmp_path / "draft.txt").write_text("你好", encoding="utf-8")
     done = _cslint("check", "draft.txt", "--diff", cwd=tmp_path)
     assert done.returncode == 2 and "--diff" in done.stderr
+
+
+def test_markers_in_a_files_comments_silence_the_replies_they_stand_beside(tmp_path: Path) -> None:
+    (tmp_path / "macros.yaml").write_text(
+        "greetings:\n"
+        "  - text: 喂，您好  # cslint: disable=wei-as-greeting\n"
+        "  # cslint: disable-next-line\n"
+        "  - text: 这个我不知道\n"
+        "  - text: 喂，你好\n", encoding="utf-8")
+    done = _cslint("check", "macros.yaml", cwd=tmp_path)
+    flagged = [line.split(" ")[0] for line in done.stdout.splitlines() if line.startswith("macros.yaml:")]
+    assert flagged == ["macros.yaml:5:11:", "macros.yaml:5:13:"], done.stdout  # only the unmarked reply
