@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from cli_process import cslint
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "sources"
-CSLINT = Path(sys.executable).with_name("cslint")
 
 
 def _cslint(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CSLINT), *args, "--isolated"], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return cslint(cwd, *args, "--isolated")  # a config file above tmp_path must not count
 
 
 def _library(tmp_path: Path) -> Path:

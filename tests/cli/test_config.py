@@ -6,26 +6,16 @@ Every run is the real `cslint` in a subprocess, in a throw-away directory.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import cslint
 
 # one reply, three findings: declares-ignorance (forbidden, error), ni-instead-of-nin twice (honorific, warning)
 RUDE = "你好，这个我不知道，你等一下\n"
 # clean in the middle of a chat; a closing email misses its sign-off (email-missing-signoff)
 POLITE = "您好，这个问题我帮您看一下\n"
-
-
-def cslint(cwd: Path, *args: str | Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "CSLINT_PACKS"}
-    env["PYTHONUTF8"] = "1"
-    proc = subprocess.run([sys.executable, "-m", "lint.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 def rules_found(proc: subprocess.CompletedProcess) -> dict[str, list[str]]:

@@ -5,23 +5,12 @@ The reply 这个我不知道 raises declares-ignorance (forbidden, error) and no
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import cslint
 
 BAD = "这个我不知道"
-
-
-def cslint(cwd: Path, *args: str | Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "CSLINT_PACKS"}
-    env["PYTHONUTF8"] = "1"
-    proc = subprocess.run([sys.executable, "-m", "lint.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
 
 
 def findings(tmp_path: Path, text: str, *args: str) -> tuple[int, list[tuple[int, str]]]:

@@ -1,0 +1,17 @@
+"""`cslint` run as a user runs it: a subprocess in a given folder, with no CSLINT_PACKS from the
+caller's environment; a traceback on stderr fails the test whatever the exit status."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def cslint(cwd: Path, *args: str | Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "CSLINT_PACKS"}
+    env["PYTHONUTF8"] = "1"
+    proc = subprocess.run([sys.executable, "-m", "lint.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
