@@ -4,7 +4,8 @@ A rewrite is written once, in a pack, without knowing its surroundings; the repl
 decides the details. `tidy` adjusts an edit (start, end, replacement) at its two boundaries:
 
 * a character the replacement repeats across a boundary is written once (这个我 + 我帮您… →
-  这个我帮您…; 已 + 已签收; 请您 + 您把…);
+  这个我帮您…; 已 + 已签收; 请您 + 您把…), and a 您 it ends with takes the place of a 你 that follows
+  (请您 + 你把… → 请您把…);
 * punctuation is never doubled (…好吗？ + ？ → …好吗？; …建议。 + ， → …建议，);
 * a deletion at the start of a clause takes the punctuation after it along (这个这个，您稍等 →
   您稍等), and one at the end of the reply the punctuation before it;
@@ -34,6 +35,9 @@ def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, s
         return _deletion(text, start, end)
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
+    if after == "你" and replacement.endswith("您"):  # 请您 + 你把… → 请您把…: the rewrite's 您 stands for it
+        end += 1
+        after = text[end] if end < len(text) else ""
     if before and replacement[0] == before and is_word_char(before) and before not in WORD_DOUBLES:
         replacement = replacement[1:]
     if replacement and after and replacement[-1] == after and is_word_char(after) and after not in WORD_DOUBLES:
