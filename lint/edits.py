@@ -5,7 +5,7 @@ decides the details. `tidy` adjusts an edit (start, end, replacement) at its two
 
 * a character the replacement repeats across a boundary is written once (这个我 + 我帮您… →
   这个我帮您…; 已 + 已签收; 请您 + 您把…), and a 您 it ends with takes the place of a 你 that follows
-  (请您 + 你把… → 请您把…);
+  (请您 inserted before 你把… → 请您把…);
 * punctuation is never doubled (…好吗？ + ？ → …好吗？; …建议。 + ， → …建议，);
 * a deletion at the start of a clause takes the punctuation after it along (这个这个，您稍等 →
   您稍等), and one at the end of the reply the punctuation before it;
@@ -35,7 +35,7 @@ def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, s
         return _deletion(text, start, end)
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    if after == "你" and replacement.endswith("您"):  # 请您 + 你把… → 请您把…: the rewrite's 您 stands for it
+    if start == end and after == "你" and replacement.endswith("您"):  # inserting 请您 before 你把… → 请您把…
         end += 1
         after = text[end] if end < len(text) else ""
     if before and replacement[0] == before and is_word_char(before) and before not in WORD_DOUBLES:
