@@ -96,7 +96,7 @@ def quiet_imports():
 
 
 def build_stacks(checker, jieba, opencc) -> dict[str, tuple[str, Callable[[str], object]]]:
-    from lint.normalize import fold_table
+    from cslint.normalize import fold_table
 
     matcher = checker._matcher
     converter = opencc.OpenCC("t2s")
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
 
     jieba, opencc = quiet_imports()
-    from lint.checker import Checker
+    from cslint.checker import Checker
 
     texts, files = agent_texts(args.limit)
     if not texts:

@@ -110,7 +110,7 @@ def per_diagnostic(url: str, rounds: int = 15) -> str:
 
 def main() -> int:
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "lint.cli", "serve", "--host", HOST, "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "cslint", "serve", "--host", HOST, "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     url = f"http://{HOST}:{port}"
     try:

@@ -38,7 +38,7 @@ def free_port() -> int:
 
 
 def start_server(port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "lint.cli", "serve", "--host", HOST, "--port", str(port),
+    process = subprocess.Popen([sys.executable, "-m", "cslint", "serve", "--host", HOST, "--port", str(port),
                                 "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -25,11 +25,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from lint.checker import Checker  # noqa: E402
-from lint.conversation import agent_positions  # noqa: E402
-from lint.edits import damage  # noqa: E402
-from lint.fix import resolve  # noqa: E402
-from lint.model import Applicability  # noqa: E402
+from cslint.checker import Checker  # noqa: E402
+from cslint.conversation import agent_positions  # noqa: E402
+from cslint.edits import damage  # noqa: E402
+from cslint.fix import resolve  # noqa: E402
+from cslint.model import Applicability  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 

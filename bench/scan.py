@@ -134,7 +134,7 @@ def conversation_runs(rows: list[dict]) -> list[list[dict]]:
 
 def positioned_turns(rows: list[dict]) -> list[tuple[str, str]]:
     """(text, position) of each agent turn, positions as the scan gives them."""
-    from lint.conversation import agent_positions
+    from cslint.conversation import agent_positions
 
     out: list[tuple[str, str]] = []
     for run in conversation_runs(rows):
@@ -155,7 +155,7 @@ def describe(workload: Workload) -> str:
 
 def _scan_in_child(path: str, workers: int) -> tuple[float, dict, int]:
     """One `run_scan` into a fresh temporary directory (deleted afterwards): seconds, totals, chars."""
-    from lint.scan import ScanOptions, run_scan
+    from cslint.scan import ScanOptions, run_scan
 
     out_dir = tempfile.mkdtemp(prefix="cslint-bench-scan-")
     try:
@@ -191,7 +191,7 @@ def time_naive(path: Path, rows_per_copy: int, copies: int, budget_s: float) -> 
     turn), copy by copy until all `copies` are read or `budget_s` has passed; the number of
     copies timed."""
     jieba, opencc = quiet_imports()
-    from lint.scan.partition import ScanOptions, checker_for
+    from cslint.scan.partition import ScanOptions, checker_for
 
     naive = build_stacks(checker_for(ScanOptions()), jieba, opencc)["naive"][1]
     jieba.initialize()
@@ -231,8 +231,8 @@ def time_engine(turns: list[tuple[str, str]], conversations: list[list[tuple[str
     conversations, texts in memory. The two take turns copy by copy, so that they see the same
     machine, until `copies` each are done or `budget_s` has passed in all; the copies timed."""
     quiet_imports()
-    from lint.conversation import check_conversation
-    from lint.scan.partition import ScanOptions, checker_for
+    from cslint.conversation import check_conversation
+    from cslint.scan.partition import ScanOptions, checker_for
 
     checker = checker_for(ScanOptions())
     checker.segmenter.warm_up()
@@ -259,7 +259,7 @@ def time_engine(turns: list[tuple[str, str]], conversations: list[list[tuple[str
 
 
 def _start_up_in_child(path: str) -> float:
-    from lint.scan import ScanOptions, run_scan
+    from cslint.scan import ScanOptions, run_scan
 
     out_dir = tempfile.mkdtemp(prefix="cslint-bench-scan-")
     try:

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lint.scan.inputs import ColumnMap  # noqa: E402
-from lint.scan.plan import plan  # noqa: E402
+from cslint.scan.inputs import ColumnMap  # noqa: E402
+from cslint.scan.plan import plan  # noqa: E402
 
 ROWS_AROUND = 3000
 

@@ -36,11 +36,11 @@ SAMPLE_TRANSCRIPTS = ROOT / "corpora" / "sample_transcripts.jsonl"
 SAMPLE_LABELLED = ROOT / "corpora" / "sample_labelled.jsonl"
 
 try:
-    import lint  # noqa: F401  (installed with `pip install -e .`)
+    import cslint  # noqa: F401  (installed with `pip install -e .`)
 except ImportError:  # run from a plain checkout
     sys.path.insert(0, str(ROOT))
 
-from lint.normalize import detect_script, t2s_chars, to_simplified  # noqa: E402
+from cslint.normalize import detect_script, t2s_chars, to_simplified  # noqa: E402
 
 
 # --- data -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lint.conversation import agent_positions  # noqa: E402
+from cslint.conversation import agent_positions  # noqa: E402
 
 SEED = 20261128
 PER_FILE = 160

@@ -23,7 +23,7 @@ import os
 import sys
 import warnings
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, ContextManager, Iterator, Sequence
@@ -33,7 +33,7 @@ from .checker import DEFAULT_MAX_CHARS, Checker
 from .config import COMMAND_LINE, Config, ConfigError, Settings, resolve as resolve_config
 from .encodings import OverLimit, max_bytes_per_char, read_lines, read_text, text_encoding_option
 from .errors import InputError, PackError
-from .fix import apply_fixes
+from .fix import apply_fixes, offset_before, resolve_edits
 from .model import CHANNELS, POSITIONS, Applicability, Diagnostic, Severity
 from .render import FORMATTERS, FixFormatter, Outcome, Tally, dumps
 from .selection import Selection, SelectionError, split_codes
@@ -71,6 +71,7 @@ class Job:
     file: Any = None  # the lint.sources.SourceFile the reply was read from (--fix rewrites it)
     index: int = 0  # which of the file's replies this is
     markers: suppress.Suppressions | None = None  # the file's `cslint: disable` markers, when it has any
+    done: bool = False  # the outcome is complete already (unused markers of a file): nothing to check
 
 
 def _display_name(path: str) -> str:
@@ -153,6 +154,30 @@ def file_jobs(paths: Sequence[str], args: argparse.Namespace, in_place: bool) ->
             outcome = Outcome(name=path, key="path", ident=path, text=reply.text, reply=reply)
             yield Job(outcome, str(reply.location()), settings.channel, settings.position, settings.selection,
                       settings.fail_on, source, number, markers if reply.offsets else None)
+        if markers is not None and args.report_unused_disables:  # every reply of the file was checked
+            yield from _unused_marker_jobs(source, markers, settings)
+
+
+def _unused_marker_jobs(source: Any, markers: suppress.Suppressions, settings: FileSettings) -> Iterator[Job]:
+    """A finished job per line of the file holding markers that suppressed nothing: the line is
+    its text (a reply of its own, located in the file), so every format shows it like a finding."""
+    from .sources.model import LineIndex, Reply
+
+    lines = LineIndex(source.text)
+    by_line: dict[int, list[Diagnostic]] = {}
+    for found in markers.unused():
+        by_line.setdefault(lines.line_column(found.start)[0], []).append(found)
+    for number, found in by_line.items():
+        start = lines.starts[number - 1]
+        end = source.text.find("\n", start)
+        end = len(source.text) if end < 0 else end
+        text = source.text[start:end]
+        reply = Reply(text, source.path, tuple(range(start, end + 1)), lines=lines)
+        diagnostics = tuple(replace(d, start=d.start - start, end=d.end - start) for d in found)
+        outcome = Outcome(name=source.path, key="path", ident=source.path, text=text, diagnostics=diagnostics,
+                          fixed=text, remaining=diagnostics, reply=reply)
+        yield Job(outcome, f"{source.path}:{number}", settings.channel, settings.position, settings.selection,
+                  settings.fail_on, done=True)
 
 
 def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
@@ -170,7 +195,7 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
                     if line.error is not None:
                         yield _failed(where, "id", None, where, line.error, args)
                     elif line.text.strip():
-                        yield _jsonl_job(line.text, where, args, args.settings_for(path))
+                        yield _jsonl_job(line.text, where, args, args.settings_for(path), name, line.number)
         except OSError as exc:
             yield _failed(name, "id", None, name, f"cannot read: {exc.strerror or exc}", args)
         except OverLimit as exc:
@@ -182,7 +207,9 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
             yield _failed(name, "id", None, name, f"{exc}; the rest was not read", args)
 
 
-def _jsonl_job(line: str, where: str, args: argparse.Namespace, settings: "FileSettings") -> Job:
+def _jsonl_job(line: str, where: str, args: argparse.Namespace, settings: "FileSettings", source: str = "",
+               number: int | None = None) -> Job:
+    """One record; `source` and `number` are the file and line it was read from (CI formats point there)."""
     try:
         row = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -199,7 +226,7 @@ def _jsonl_job(line: str, where: str, args: argparse.Namespace, settings: "FileS
         return _failed(name, "id", ident, where, problem, args)
     channel = row.get("channel")
     position = row.get("position")
-    outcome = Outcome(name=name, key="id", ident=ident, text=text)
+    outcome = Outcome(name=name, key="id", ident=ident, text=text, source=source, record_line=number)
     return Job(outcome, where, settings.channel if channel is None else channel,
                settings.position if position is None else position, settings.selection, settings.fail_on)
 
@@ -234,12 +261,15 @@ def run_job(checker: Checker, job: Job, allow: Applicability, fix: bool, report_
         # Re-check rather than trust the rewrite: --fix exits clean only when the fixed reply is clean.
         try:
             again = checker.check(outcome.fixed, job.channel, job.position, job.selection)
-            if job.markers is not None:  # the fixed reply's offsets no longer lead into the file
-                outcome.remaining = tuple(d for d in diagnostics if not _fixable(d, allow))
-            else:
-                outcome.remaining = suppress.apply(again.text, again.diagnostics, report_unused)
         except InputError:  # the insertions pushed it over --max-chars
             outcome.remaining = tuple(d for d in diagnostics if not _fixable(d, allow))
+            return
+        if job.markers is not None:  # through the edits back to the reply, then into the file
+            before = offset_before(resolve_edits(result.text, diagnostics, allow))
+            offsets = outcome.reply.offsets
+            outcome.remaining = tuple(job.markers.filter(again.diagnostics, to_text=lambda k: offsets[before(k)]))
+        else:
+            outcome.remaining = suppress.apply(again.text, again.diagnostics, report_unused)
 
 
 def _counts(diag: Diagnostic, floor: int) -> bool:
@@ -264,7 +294,8 @@ def _cli_settings(args: argparse.Namespace) -> dict[str, object]:
             "select": None if getattr(args, "select", None) is None else split_codes(args.select),
             "ignore": split_codes(getattr(args, "ignore", None)) or None,
             "extend-select": split_codes(getattr(args, "extend_select", None)) or None,
-            "fail-on": getattr(args, "fail_on", None)}
+            "fail-on": getattr(args, "fail_on", None),
+            "report-unused-disables": getattr(args, "report_unused_disables", None)}
 
 
 def _load_config(args: argparse.Namespace) -> tuple[Config, Settings]:
@@ -343,6 +374,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     _check_codes(config, base, known)
     args.settings_for = _settings_lookup(config, args, known)
     args.channel, args.position, args.fail_on = base.channel, base.position, base.fail_on  # for error jobs
+    args.report_unused_disables = base.report_unused_disables
     allow = Applicability.DISPLAY if args.unsafe_fixes else Applicability.SAFE
     formatter_class = FixFormatter if args.fix and args.format == "text" and not in_place else FORMATTERS[args.format]
     formatter = formatter_class(sys.stdout, allow)
@@ -353,7 +385,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     rewrites = FileFixes(allow, sys.stdout if args.diff else None) if in_place and (args.fix or args.diff) else None
     for job in jobs:
-        if job.outcome.error is None:
+        if job.outcome.error is None and not job.done:
             run_job(checker, job, allow, args.fix, args.report_unused_disables)
             if rewrites is not None and job.file is not None:
                 rewrites.add(job.file, job.index, job.outcome.diagnostics)
@@ -380,7 +412,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # --- cslint config ------------------------------------------------------------------------------
 
-_SHOWN = ("packs", "packs-dirs", "channel", "position", "select", "ignore", "extend-select", "fail-on")
+_SHOWN = ("packs", "packs-dirs", "channel", "position", "select", "ignore", "extend-select", "fail-on",
+          "report-unused-disables")
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -399,8 +432,8 @@ def cmd_config(args: argparse.Namespace) -> int:
     print(f"# config file: {config.path if config.path else 'none' + (' (--isolated)' if args.isolated else '')}")
     for key, value in rows.items():
         shown = "(all rules)" if key == "select" and value is None else (
-            ", ".join(value) if isinstance(value, tuple) else str(value))
-        print(f"{key:<14} {shown or '-':<40} # {settings.source(key)}")
+            ", ".join(value) if isinstance(value, tuple) else str(value).lower() if isinstance(value, bool) else str(value))
+        print(f"{key:<22} {shown or '-':<40} # {settings.source(key)}")
     return ExitStatus.OK
 
 
@@ -581,9 +614,27 @@ def _settings_options(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, action="append", default=None, metavar="CODES",
                             help=f"{what}: rule ids, categories or severities, comma-separated, repeatable; "
                                  "the most specific code wins (rule > category > severity)")
-    parser.add_argument("--config", metavar="FILE",
+
+
+def _config_options() -> argparse.ArgumentParser:
+    """--config and --isolated, for every command that reads the configuration file."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--config", metavar="FILE",
                         help="use this .cslint.toml / pyproject.toml instead of looking upwards from here")
-    parser.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    parent.add_argument("--isolated", action="store_true", help="ignore every configuration file")
+    return parent
+
+
+def apply_config_packs(args: argparse.Namespace) -> None:
+    """For the commands other than check/config that load packs (rules list/show, serve, scan,
+    eval): the configuration file's packs and packs-dirs (and scan's channel) where no flag gave them."""
+    given = {"packs": args.pack or None, "packs-dirs": args.packs_dir or None}
+    if hasattr(args, "channel"):
+        given["channel"] = args.channel
+    settings = resolve_config(args.config, args.isolated).settings(None, given)
+    args.pack, args.packs_dir = list(settings.packs), list(settings.packs_dirs)
+    if hasattr(args, "channel"):
+        args.channel = settings.channel
 
 
 def _command(sub: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int], help: str,
@@ -595,11 +646,12 @@ def _command(sub: argparse._SubParsersAction, name: str, handler: Callable[[argp
 
 def build_parser() -> argparse.ArgumentParser:
     packs = _pack_options()
+    config_file = _config_options()
     parser = argparse.ArgumentParser(prog="cslint", description="Check Chinese customer-service replies.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = _command(sub, "check", cmd_check, "check replies (stdin when no FILE is given)", [packs])
+    check = _command(sub, "check", cmd_check, "check replies (stdin when no FILE is given)", [packs, config_file])
     check.add_argument("files", nargs="*", metavar="PATH",
                        help="a text file is one reply; Markdown, YAML, JSON, CSV/TSV and .xlsx files hold several; "
                             "directories are walked; - is stdin")
@@ -615,7 +667,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--diff", action="store_true",
                        help="print the fixes to files as a unified diff instead of writing them")
     _settings_options(check)
-    check.add_argument("--report-unused-disables", action="store_true",
+    check.add_argument("--report-unused-disables", action="store_true", default=None,
                        help="report `cslint: disable` markers that suppress nothing (rule unused-disable; fails the run)")
     check.add_argument("--format", choices=tuple(FORMATTERS), default="text")
     check.add_argument("--input-format", choices=("text", "jsonl"), default="text",
@@ -632,7 +684,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="encoding of inputs without a byte-order mark (default: utf-8; e.g. gb18030, "
                             "big5); a UTF-8/16/32 BOM always wins")
 
-    config = _command(sub, "config", cmd_config, "print the effective settings and where each comes from", [packs])
+    config = _command(sub, "config", cmd_config, "print the effective settings and where each comes from",
+                      [packs, config_file])
     config.add_argument("file", nargs="?", metavar="FILE", help="show the settings for this file (per-file overrides)")
     config.add_argument("--format", choices=("text", "json"), default="text")
     _settings_options(config)
@@ -640,8 +693,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="list, show, test and validate rule packs",
                            description="list, show, test and validate rule packs")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
-    _command(rules_sub, "list", cmd_rules_list, "one line per effective rule", [packs])
-    show = _command(rules_sub, "show", cmd_rules_show, "everything about one rule", [packs])
+    _command(rules_sub, "list", cmd_rules_list, "one line per effective rule", [packs, config_file])
+    show = _command(rules_sub, "show", cmd_rules_show, "everything about one rule", [packs, config_file])
     show.add_argument("rule_id", metavar="ID")
     test = _command(rules_sub, "test", cmd_rules_test, "run the examples of each pack's rules")
     test.add_argument("packs", nargs="*", metavar="PACK", help="pack ids or .yaml paths (default: default)")
@@ -656,7 +709,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .serve_command import add_arguments as add_serve_arguments, cmd_serve
 
-    serve = _command(sub, "serve", cmd_serve, "run the HTTP service (FastAPI under uvicorn)", [packs])
+    serve = _command(sub, "serve", cmd_serve, "run the HTTP service (FastAPI under uvicorn)", [packs, config_file])
     add_serve_arguments(serve)
 
     from .precision import add_arguments as add_precision_arguments, cmd_precision
@@ -667,7 +720,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .scan.command import add_arguments as add_scan_arguments, cmd_scan
 
-    scan = _command(sub, "scan", cmd_scan, "QA batch scan of transcript files into reports", [packs])
+    scan = _command(sub, "scan", cmd_scan, "QA batch scan of transcript files into reports", [packs, config_file])
     add_scan_arguments(scan)
 
     from .scan.replay import add_arguments as add_replay_arguments, cmd_replay
@@ -682,7 +735,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample = _command(sub, "sample", cmd_sample, "draw findings of a scan, per rule, into a sheet for supervisors to judge")
     add_sample_arguments(sample)
 
-    evaluation = _command(sub, "eval", cmd_eval, "score the packs against a labelled .jsonl file", [packs])
+    evaluation = _command(sub, "eval", cmd_eval, "score the packs against a labelled .jsonl file", [packs, config_file])
     evaluation.add_argument("file", metavar="FILE.jsonl", help="labelled replies; with --judged, the scan's findings.jsonl")
     evaluation.add_argument("--judged", metavar="SHEET",
                             help="a sheet from `cslint sample` with verdicts filled in: precision per rule and overall")
@@ -720,6 +773,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _prepare_process()
     try:
         args = build_parser().parse_args(argv)
+        if hasattr(args, "isolated") and args.handler not in (cmd_check, cmd_config):
+            apply_config_packs(args)
         status = int(args.handler(args))
         sys.stdout.flush()  # a closed pipe shows up here, not in the interpreter's exit
         return status

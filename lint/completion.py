@@ -1,6 +1,6 @@
 """`cslint completion bash|zsh|fish`: shell completion scripts generated from the CLI's parser.
 
-The parser built by `lint.cli.build_parser` is walked once into a `Command` tree (subcommands,
+The parser built by `cslint.cli.build_parser` is walked once into a `Command` tree (subcommands,
 options, which options take a value and the choices of those that have some), and each shell's
 script is written from that tree, so a new subcommand or option completes without touching this
 file. The scripts complete subcommands at any depth (`cslint rules <TAB>`), options of the

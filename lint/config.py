@@ -16,9 +16,14 @@ first file found is used and no other is merged in. Keys (all optional):
     ignore = ["filler"]
     extend-select = ["some-rule"]
     fail-on = "warning"                    info | warning | error
+    report-unused-disables = true          report `cslint: disable` markers that suppress nothing
 
     [per-file-overrides."email/*.txt"]     (in pyproject.toml: [tool.cslint.per-file-overrides."…"])
-    channel = "email"                      any key above except packs and packs-dirs
+    channel = "email"                      any key above except packs, packs-dirs, report-unused-disables
+
+`cslint check` and `cslint config` use every key. The other commands that load packs (`rules
+list`, `rules show`, `serve`, `scan`, `eval`) take packs and packs-dirs from the file, and `scan`
+its channel too, so a team's packs are the ones every command checks with.
 
 A glob is matched against the checked file's path relative to the config file's directory (and,
 when the glob holds no "/", against the file's name alone); every matching override applies in
@@ -49,10 +54,11 @@ DEFAULT = "default"
 COMMAND_LINE = "command line"
 
 _LISTS = ("packs", "packs-dirs", "select", "ignore", "extend-select")
+_FLAGS = ("report-unused-disables",)
 _CHOICES: dict[str, tuple[str, ...]] = {"channel": CHANNELS, "position": POSITIONS,
                                         "fail-on": tuple(s.value for s in Severity)}
 TOP_KEYS = ("packs", "packs-dirs", "channel", "position", "select", "ignore", "extend-select", "fail-on",
-            "per-file-overrides")
+            "report-unused-disables", "per-file-overrides")
 OVERRIDE_KEYS = ("channel", "position", "select", "ignore", "extend-select", "fail-on")
 
 
@@ -76,6 +82,7 @@ class Settings:
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     fail_on: str = "info"
+    report_unused_disables: bool = False
     sources: Mapping[str, str] = field(default_factory=dict)  # key -> file path, "default" or "command line"
 
     def source(self, key: str) -> str:
@@ -230,6 +237,9 @@ def _validate(data: Mapping[str, Any], allowed: Sequence[str], lines: "_Lines", 
             for item in value:
                 if not isinstance(item, str):
                     raise ConfigError(name, line, f"{prefix}{key} must be a list of strings, not hold {_kind(item)}")
+        elif key in _FLAGS:
+            if not isinstance(value, bool):
+                raise ConfigError(name, line, f"{prefix}{key} must be true or false, not {_kind(value)}")
         else:
             choices = _CHOICES[key]
             if not isinstance(value, str):

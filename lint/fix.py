@@ -5,7 +5,7 @@ the service's `fixed`, and the order LanguageTool clients see the replacements i
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .edits import tidy
 from .model import Applicability, Diagnostic
@@ -58,6 +58,22 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     for start, end, replacement in reversed(edits):
         out = out[:start] + replacement + out[end:]
     return out
+
+
+def offset_before(edits: list[Edit]) -> Callable[[int], int]:
+    """Maps an offset of `apply_edits(text, edits)` back to `text`: unchanged characters to where
+    they were, a character an edit wrote to the start of the span it replaced. For locating a
+    finding of the re-checked reply (which line, which marker covers it), not for editing."""
+    def before(offset: int) -> int:
+        shift = 0
+        for start, end, replacement in edits:
+            if offset < start + shift:
+                break
+            if offset < start + shift + len(replacement):
+                return start
+            shift += len(replacement) - (end - start)
+        return offset - shift
+    return before
 
 
 def apply_fixes(text: str, diagnostics: Iterable[Diagnostic], allow: Applicability = Applicability.SAFE) -> str:

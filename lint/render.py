@@ -54,6 +54,7 @@ class Outcome:
     remaining: tuple[Diagnostic, ...] = ()  # what --fix leaves behind (re-checked fixed text)
     error: str | None = None
     source: str = ""  # the file a record or part of a file came from; "" when `name` is the file
+    record_line: int | None = None  # the line of a jsonl input holding this record
     # a lint.sources.Reply when the text is one reply of a file (a Markdown paragraph, a CSV cell,
     # a YAML string): it knows where each of its characters sits in the file
     reply: Any = None
@@ -76,14 +77,22 @@ class Outcome:
         """Where in a structured file the reply is: a YAML/JSON key path, a CSV row and column."""
         return getattr(self.reply, "key", None)
 
+    @property
+    def located_key(self) -> str | None:
+        """The key path when it adds to file:line:column (an .xlsx cell is its location already)."""
+        return None if self.reply is None or self.reply.cell is not None else self.key_path
+
     def to_dict(self) -> dict[str, Any]:
         if self.error is not None:
             return {self.key: self.ident, "error": self.error}
-        return {
-            self.key: self.ident,
-            "diagnostics": [d.to_dict() for d in self.diagnostics],
-            "fixed": self.fixed,
-        }
+        record = {self.key: self.ident}
+        if self.reply is not None:  # one reply of a file: where it starts there
+            line, column = self.line_col(0)
+            record.update(line=line, column=column)
+            if self.key_path:
+                record["key"] = self.key_path
+        record.update(diagnostics=[d.to_dict() for d in self.diagnostics], fixed=self.fixed)
+        return record
 
 
 # --- JSON ---------------------------------------------------------------------------------------
@@ -197,9 +206,11 @@ def suggestion_line(diag: Diagnostic, text: str = "") -> str | None:
     return f"改写: {shown}{_FIX_NOTE['proposal']}"
 
 
-def text_block(name: str, text: str, diag: Diagnostic, position: tuple[int, int] | None = None) -> str:
+def text_block(name: str, text: str, diag: Diagnostic, position: tuple[int, int] | None = None,
+               key: str | None = None) -> str:
     """One diagnostic in linter style: location and message, source line, caret, suggestions.
-    `position` is the line and column to print when `text` is one reply of a larger file."""
+    `position` is the line and column to print when `text` is one reply of a larger file, `key`
+    where in that file a person finds it besides the line (a YAML/JSON key path, a CSV row)."""
     line, col = position or line_col(text, diag.start)
     source, marks = caret(text, diag.start, diag.end)
     lines = [
@@ -207,6 +218,8 @@ def text_block(name: str, text: str, diag: Diagnostic, position: tuple[int, int]
         f"    {source}",
         f"    {marks}",
     ]
+    if key:
+        lines.append(f"  位置: {escape(key)}")
     advice = suggestion_line(diag, text)
     if advice:
         lines.append(f"  {advice}")
@@ -285,7 +298,8 @@ class TextFormatter(Formatter):
         for diag in outcome.diagnostics:
             if self.tally.total:
                 self.out.write("\n")
-            self.out.write(text_block(outcome.name, outcome.text, diag, outcome.line_col(diag.start)) + "\n")
+            self.out.write(text_block(outcome.name, outcome.text, diag, outcome.line_col(diag.start),
+                                      outcome.located_key) + "\n")
             self.tally.add((diag,))
 
     def stop(self) -> None:
@@ -394,11 +408,15 @@ class SarifFormatter(Formatter):
             "message": {"text": diag.message},
         }
         location: dict[str, Any] = {}
-        in_file = outcome.key == "path" or bool(outcome.artifact)
-        if in_file:
+        in_file = outcome.record_line is None and (outcome.key == "path" or bool(outcome.artifact))
+        if outcome.record_line is not None:  # a jsonl record: its line in the file; offsets in its text
+            location["physicalLocation"] = {"artifactLocation": {"uri": artifact_uri(outcome.artifact)},
+                                            "region": {"startLine": outcome.record_line}}
+            result["properties"] = {"start": diag.start, "end": diag.end}
+        elif in_file:
             location["physicalLocation"] = {"artifactLocation": {"uri": artifact_uri(outcome.artifact)},
                                             "region": sarif_region(outcome, diag.start, diag.end)}
-        else:  # a jsonl record: its place in its file is not known here, only in the reply
+        else:  # a record with no file (built by a caller): offsets in its text only
             result["properties"] = {"start": diag.start, "end": diag.end}
         if outcome.key_path:  # a YAML/JSON key path, a CSV row and column, an .xlsx cell
             location["logicalLocations"] = [{"fullyQualifiedName": outcome.key_path, "kind": "member"}]
@@ -476,16 +494,21 @@ class GithubFormatter(Formatter):
             self.out.write(self.command(outcome, diag) + "\n")
 
     def command(self, outcome: Outcome, diag: Diagnostic) -> str:
-        line, col = outcome.line_col(diag.start)
-        end_line, end_col = outcome.line_col(diag.end)
         props = []
         if outcome.artifact and outcome.artifact not in ("-", "<stdin>"):
             props.append(f"file={github_escape(PurePath(outcome.artifact).as_posix(), True)}")
-        props += [f"line={line}", f"col={col}", f"endLine={end_line}", f"endColumn={end_col}",
-                  f"title={github_escape(diag.rule_id, True)}"]
+        if outcome.record_line is not None:  # a jsonl record: its line (columns are the JSON's, not the reply's)
+            props.append(f"line={outcome.record_line}")
+        else:
+            line, col = outcome.line_col(diag.start)
+            end_line, end_col = outcome.line_col(diag.end)
+            props += [f"line={line}", f"col={col}", f"endLine={end_line}", f"endColumn={end_col}"]
+        props.append(f"title={github_escape(diag.rule_id, True)}")
         message = f"[{diag.category.value}] {diag.message}"
         if outcome.key_path:
             message = f"{outcome.key_path}: {message}"
+        elif outcome.key == "id" and outcome.ident is not None:
+            message = f"{outcome.ident}: {message}"
         advice = suggestion_line(diag, outcome.text)
         if advice:
             message += "\n" + advice

@@ -1,7 +1,7 @@
 """The `cslint serve` command line: validate the packs, then run the service under uvicorn.
 
 Options reach every worker through CSLINT_SERVE_* variables; the web stack is imported only
-here, so the rest of `lint` never needs it.
+here, so the rest of `cslint` never needs it.
 """
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ import sys
 
 from .checker import DEFAULT_MAX_CHARS
 from .cli import _positive
+
+# What uvicorn imports in each worker: the installed name (source folder service/app.py).
+SERVICE_APP = "cslint.service.app:create_app_from_env"
 
 
 def add_arguments(serve: argparse.ArgumentParser) -> None:
@@ -59,9 +62,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from service.protocol import GuardedHttpToolsProtocol
-        from service.snapshot import make_snapshot_dir, pack_digest, save_snapshot
-        from service.workers import run_workers
+        from cslint.service.protocol import GuardedHttpToolsProtocol
+        from cslint.service.snapshot import make_snapshot_dir, pack_digest, save_snapshot
+        from cslint.service.workers import run_workers
     except ImportError:
         print("cslint serve needs the service extra: pip install 'cslint[service]'", file=sys.stderr)
         return 2
@@ -84,9 +87,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
                    timeout_worker_healthcheck=int(args.worker_start_timeout))
     try:
         if args.workers > 1:  # /metrics adds up every worker's counts (service/workers.py)
-            run_workers(uvicorn.Config("service.app:create_app_from_env", **options))
+            run_workers(uvicorn.Config(SERVICE_APP, **options))
         else:
-            uvicorn.run("service.app:create_app_from_env", **options)
+            uvicorn.run(SERVICE_APP, **options)
     finally:
         shutil.rmtree(snapshot_dir, ignore_errors=True)
     return 0
@@ -106,7 +109,7 @@ class ListeningOrWarning:
 LOG_CONFIG = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"operator": {"()": "lint.serve_command.ListeningOrWarning"}},
+    "filters": {"operator": {"()": f"{__name__}.ListeningOrWarning"}},
     "formatters": {"plain": {"format": "cslint serve: %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
                             "formatter": "plain", "filters": ["operator"]}},

@@ -1,1 +1,1 @@
-"""The HTTP service: a thin FastAPI layer over lint.checker.Checker."""
+"""The HTTP service (`cslint.service`, source folder service/): a thin FastAPI layer over cslint.checker.Checker."""

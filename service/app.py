@@ -1,6 +1,6 @@
 """FastAPI app factory: packs are loaded once per worker, before the app reports ready.
 
-    uvicorn --factory service.app:create_app_from_env     (what `cslint serve` runs)
+    uvicorn --factory cslint.service.app:create_app_from_env     (what `cslint serve` runs)
 
 Handlers that only run the check are `async def`: the check costs tens of microseconds, less
 than a hop to the thread pool. No client input ever produces a 500: every error is a JSON body
@@ -27,12 +27,12 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
-from lint.checker import DEFAULT_MAX_CHARS, Checker
-from lint.conversation import check_conversation
-from lint.errors import InputError, PackError, TextTooLong
-from lint.model import Diagnostic, RulePack
-from lint.packs import load_packs, packs_dirs
-from lint.selection import CATEGORY_CODES, SEVERITY_CODES, Selection, SelectionError
+from cslint.checker import DEFAULT_MAX_CHARS, Checker
+from cslint.conversation import check_conversation
+from cslint.errors import InputError, PackError, TextTooLong
+from cslint.model import Diagnostic, RulePack
+from cslint.packs import load_packs, packs_dirs
+from cslint.selection import CATEGORY_CODES, SEVERITY_CODES, Selection, SelectionError
 
 from .auth import ApiKeys, header_key, secret_matches
 from .budget import DEFAULT_MAX_DIAGNOSTICS, DEFAULT_MAX_REQUEST_CHARS, fit_response, run_checks
@@ -506,6 +506,6 @@ def create_app_from_env() -> FastAPI:
 
 
 def _version() -> str:
-    from lint import __version__
+    from cslint import __version__
 
     return __version__

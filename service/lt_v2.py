@@ -13,10 +13,10 @@ from urllib.parse import parse_qs
 import pydantic_core
 from fastapi import APIRouter, HTTPException
 
-from lint.errors import TextTooLong
-from lint.fix import Edit, resolve
-from lint.model import CATEGORY_DISPLAY_NAMES, Applicability, Diagnostic, Severity
-from lint.selection import Selection
+from cslint.errors import TextTooLong
+from cslint.fix import Edit, resolve
+from cslint.model import CATEGORY_DISPLAY_NAMES, Applicability, Diagnostic, Severity
+from cslint.selection import Selection
 
 from .budget import fit_response, run_checks
 from .direct import Call, documented_twin

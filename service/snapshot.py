@@ -18,7 +18,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from lint.model import RulePack
+from cslint.model import RulePack
 
 Digests = dict[str, str]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 def cslint(cwd: Path, *args: str | Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "CSLINT_PACKS"}
     env["PYTHONUTF8"] = "1"
-    proc = subprocess.run([sys.executable, "-m", "lint.cli", *map(str, args)], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "cslint", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc

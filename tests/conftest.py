@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.checker import Checker
+from cslint.checker import Checker
 from browser_session import chromium
 from live_server import Server
 

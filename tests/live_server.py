@@ -26,7 +26,7 @@ class Server:
         # output goes to a file, not a pipe: a full pipe would block a chatty server
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lint.cli", "serve", "--port", str(self.port), *args],
+            [sys.executable, "-m", "cslint", "serve", "--port", str(self.port), *args],
             stdout=self.log, stderr=subprocess.STDOUT, text=True, env={**os.environ, **(env or {})})
 
     def output(self) -> str:

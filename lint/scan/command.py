@@ -18,7 +18,8 @@ from .workbook import WORKBOOK, WorkbookUnavailable, require_openpyxl, truncatio
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL or CSV transcript files (.gz too)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output directory (also the checkpoint)")
-    parser.add_argument("--channel", choices=CHANNELS, default="chat")
+    parser.add_argument("--channel", choices=CHANNELS, default=None,
+                        help="chat or email (default: the configuration file's channel, else chat)")
     parser.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
                         help=f"which column holds a field ({', '.join(FIELDS)}); repeatable")
     parser.add_argument("--workers", type=int, default=None, metavar="N", help="parallel workers (default: all cores)")

@@ -82,3 +82,20 @@ def test_markers_in_a_files_comments_silence_the_replies_they_stand_beside(tmp_p
     done = _cslint("check", "macros.yaml", cwd=tmp_path)
     flagged = [line.split(" ")[0] for line in done.stdout.splitlines() if line.startswith("macros.yaml:")]
     assert flagged == ["macros.yaml:5:11:", "macros.yaml:5:13:"], done.stdout  # only the unmarked reply
+
+
+def test_findings_name_the_key_path_or_row_a_person_looks_for(tmp_path: Path) -> None:
+    """Besides file:line:column: the YAML/JSON key path and the CSV row and column, in the text
+    output (位置) and in each JSON record (with the line and column where the reply starts)."""
+    import json
+
+    _library(tmp_path)
+    text = _cslint("check", "macros/macros.yaml", "macros/replies.csv", cwd=tmp_path).stdout
+    block = text.split("macros/macros.yaml:4:11: error [forbidden/wei-as-greeting]", 1)[1].split("\n\n", 1)[0]
+    assert "\n  位置: greetings[0].text" in block
+    assert "  位置: row 2, 回复" in text
+    records = [json.loads(line) for line in _cslint("check", "--format", "jsonl", "macros/macros.yaml",
+                                                    cwd=tmp_path).stdout.splitlines()]
+    first = next(r for r in records if r["key"] == "greetings[0].text")
+    assert (first["path"], first["line"], first["column"]) == ("macros/macros.yaml", 4, 11)
+    assert "wei-as-greeting" in {d["rule_id"] for d in first["diagnostics"]}

@@ -33,7 +33,7 @@ def cslint(*args: str | Path, stdin: str | bytes = b"") -> Run:
     env = {k: v for k, v in os.environ.items() if k != "CSLINT_PACKS"}
     env["PYTHONUTF8"] = "1"
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
-    proc = subprocess.run([sys.executable, "-m", "lint.cli", *map(str, args)], input=data,
+    proc = subprocess.run([sys.executable, "-m", "cslint", *map(str, args)], input=data,
                           capture_output=True, cwd=ROOT, env=env, timeout=120)
     err = proc.stderr.decode("utf-8", "replace")
     assert "Traceback" not in err, err

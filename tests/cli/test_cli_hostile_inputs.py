@@ -56,7 +56,7 @@ def _run(argv: Sequence[str], stdin: bytes | None = b"", memory: int | None = No
 
 
 def cslint(*args: str | Path, stdin: bytes = b"", memory: int | None = None, timeout: float = 120) -> Run:
-    return _run([sys.executable, "-m", "lint.cli", *map(str, args)], stdin, memory, timeout)
+    return _run([sys.executable, "-m", "cslint", *map(str, args)], stdin, memory, timeout)
 
 
 def one_line(err: str) -> str:
@@ -185,7 +185,7 @@ def test_json_output_is_the_document_it_was_before_streaming(tmp_path):
 
 @pytest.mark.parametrize("options", [[], ["--input-format", "jsonl"], ["-"]])
 def test_closed_stdin_is_a_one_line_error(options):
-    script = 'exec "$0" -m lint.cli check "$@" <&-'
+    script = 'exec "$0" -m cslint check "$@" <&-'
     run = _run(["bash", "-c", script, sys.executable, *options], stdin=None)
     assert run.status == 2
     assert one_line(run.err) == "<stdin>: cannot read: standard input is closed"
@@ -235,7 +235,7 @@ def test_one_ctrl_d_ends_input_typed_at_a_terminal(input_format):
     typed = "你好\n" if input_format == "text" else json.dumps({"id": 1, "text": "你好"}) + "\n"
     master, slave = pty.openpty()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "lint.cli", "check", "--input-format", input_format,
+        proc = subprocess.Popen([sys.executable, "-m", "cslint", "check", "--input-format", input_format,
                                  "--format", "jsonl"], stdin=slave, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, cwd=ROOT, env=_env())
         os.write(master, typed.encode("utf-8") + b"\x04")

@@ -20,7 +20,7 @@ FORMATS = ["text", "json", "jsonl", "sarif", "github", "junit"]
 
 def cslint(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONUTF8": "1", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "lint.cli", *args], capture_output=True, text=True, cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "cslint", *args], capture_output=True, text=True, cwd=ROOT,
                           env=env, timeout=120)
     assert "Traceback" not in proc.stderr, proc.stderr
     return proc

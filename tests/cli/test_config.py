@@ -9,8 +9,10 @@ import json
 import subprocess
 from pathlib import Path
 
+import httpx
 import pytest
 from cli_process import cslint
+from live_server import running
 
 # one reply, three findings: declares-ignorance (forbidden, error), ni-instead-of-nin twice (honorific, warning)
 RUDE = "你好，这个我不知道，你等一下\n"
@@ -142,6 +144,7 @@ def test_explicit_config_file(project, tmp_path):
     (".cslint.toml", 'select = "tone"\nfail-on = 2\n', ".cslint.toml:2: fail-on must be a string"),
     (".cslint.toml", 'ignore = [1, 2]\n', ".cslint.toml:1: ignore must be a list of strings"),
     (".cslint.toml", 'channel = "fax"\n', ".cslint.toml:1: channel must be one of chat, email, not 'fax'"),
+    (".cslint.toml", 'channel = "chat"\nreport-unused-disables = "yes"\n', ".cslint.toml:2: report-unused-disables must be true or false"),
     ("pyproject.toml", '[project]\nname = "x"\n[tool.cslint]\nposition = "end"\n',
      "pyproject.toml:4: position must be one of"),
     ("pyproject.toml", '[tool.cslint]\n[tool.cslint.per-file-overrides."a/*"]\npacks = ["x"]\n',
@@ -164,3 +167,44 @@ def test_unknown_code_on_the_command_line(project):
     proc = cslint(project, "check", "--isolated", "--ignore", "tone,nope", "replies/chat/rude.txt")
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("--ignore: unknown rule code 'nope'")
+
+
+def test_report_unused_disables_from_the_file(project):
+    write(project / "replies" / "chat" / "marked.txt", "您好，请您稍等  # cslint: disable=filler\n")
+    write(project / ".cslint.toml", "report-unused-disables = true\n")
+    proc = cslint(project, "check", "--format", "jsonl", "replies/chat/marked.txt")
+    assert rules_found(proc) == {"replies/chat/marked.txt": ["unused-disable"]} and proc.returncode == 1
+    shown = json.loads(cslint(project, "config", "--format", "json").stdout)
+    assert shown["settings"]["report-unused-disables"] is True
+    assert shown["sources"]["report-unused-disables"] == str(project / ".cslint.toml")
+
+
+TEAM_PACK = Path(__file__).resolve().parent / "fixtures" / "muyou-pack.yaml"  # one rule: says-muyou
+
+
+def test_other_commands_load_the_configured_packs(project, tmp_path):
+    """rules list / rules show, scan and serve check with the packs the file names, as check does
+    (scan with its channel too);
+    --pack on the command line and --isolated still win."""
+    write(project / "team" / "mine.yaml", TEAM_PACK.read_text(encoding="utf-8"))
+    write(project / ".cslint.toml", 'packs = ["team/mine.yaml", "default"]\nchannel = "email"\n')
+    listed = cslint(project / "replies", "rules", "list")
+    assert listed.returncode == 0 and "says-muyou" in listed.stdout, listed.stderr
+    assert "says-muyou" not in cslint(project / "replies", "rules", "list", "--isolated").stdout
+    assert "says-muyou" not in cslint(project / "replies", "rules", "list", "--pack", "default").stdout
+    assert cslint(project, "rules", "show", "says-muyou").returncode == 0
+
+    transcript = write(project / "t.jsonl", json.dumps(
+        {"conversation_id": "c1", "turn": 1, "role": "agent", "agent_id": "a1", "text": "亲，木有货了"},
+        ensure_ascii=False) + "\n")
+    scan = cslint(project, "scan", transcript.name, "--out", "out", "--workers", "1")
+    assert scan.returncode in (0, 1), scan.stderr
+    found = [json.loads(line) for line in (project / "out" / "findings.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {"says-muyou", "email-missing-salutation"} <= {f["rule"] for f in found}  # the file's pack and channel
+    chat = cslint(project, "scan", transcript.name, "--out", "out-chat", "--workers", "1", "--channel", "chat")
+    assert chat.returncode in (0, 1), chat.stderr
+    assert "email-missing-salutation" not in (project / "out-chat" / "findings.jsonl").read_text(encoding="utf-8")
+
+    with running("--config", str(project / ".cslint.toml")) as server:  # the real uvicorn, its packs from the file
+        answer = httpx.post(server.url + "/v1/check", json={"text": "亲，木有货了"}, timeout=30).json()
+    assert "says-muyou" in {d["rule_id"] for d in answer["diagnostics"]}

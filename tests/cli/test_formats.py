@@ -34,7 +34,7 @@ def cslint(*args: str | Path, stdin: str = "", cwd: Path = ROOT) -> Run:
     env = {k: v for k, v in os.environ.items() if k != "CSLINT_PACKS"}
     env["PYTHONUTF8"] = "1"
     env["PYTHONPATH"] = str(ROOT)
-    proc = subprocess.run([sys.executable, "-m", "lint.cli", *map(str, args)], input=stdin.encode("utf-8"),
+    proc = subprocess.run([sys.executable, "-m", "cslint", *map(str, args)], input=stdin.encode("utf-8"),
                           capture_output=True, cwd=cwd, env=env, timeout=120)
     err = proc.stderr.decode("utf-8")
     assert "Traceback" not in err, err
@@ -251,10 +251,10 @@ def formatted(fmt: str, paths: list[Path], allow=None) -> str:
     outcome carrying its lint.sources.Reply (as `cslint check PATH...` hands them over)."""
     import io
 
-    from lint.checker import Checker
-    from lint.model import Applicability
-    from lint.render import FORMATTERS, Outcome
-    from lint.sources import read_source
+    from cslint.checker import Checker
+    from cslint.model import Applicability
+    from cslint.render import FORMATTERS, Outcome
+    from cslint.sources import read_source
 
     checker = Checker.from_packs()
     out = io.StringIO()
@@ -300,12 +300,23 @@ def test_ci_formats_point_into_markdown_and_yaml_files(tmp_path):
     assert suites[0].find("testcase/failure").text.startswith(f"{markdown}:3:1: warning")
 
 
-def test_sarif_names_jsonl_records_by_id_without_claiming_a_file(tmp_path):
+def test_ci_formats_point_jsonl_records_at_their_line_and_name_them_by_id(tmp_path):
+    """A record's place: the jsonl file and the line holding it (its columns are the JSON's, so
+    the offsets in its text go in properties), named by its id; no fix into JSON text."""
     records = tmp_path / "macros.jsonl"
-    records.write_text(json.dumps({"id": "refund-1", "text": "亲，木有货了"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    lines = [json.dumps({"id": "ok", "text": "您好"}, ensure_ascii=False), "",
+             json.dumps({"id": "refund-1", "text": "亲，木有货了"}, ensure_ascii=False)]
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
     run = cslint("check", "--pack", MUYOU, "--format", "sarif", "--input-format", "jsonl", "macros.jsonl", cwd=tmp_path)
     (result,) = validate_sarif(run.out)["runs"][0]["results"]
     (location,) = result["locations"]
-    assert location == {"logicalLocations": [{"name": "refund-1", "kind": "object"}]}
+    assert location == {"physicalLocation": {"artifactLocation": {"uri": "macros.jsonl"}, "region": {"startLine": 3}},
+                        "logicalLocations": [{"name": "refund-1", "kind": "object"}]}
     assert result["properties"] == {"start": 2, "end": 4}  # 木有 in the record's text
     assert "fixes" not in result
+
+    (annotation,) = cslint("check", "--pack", MUYOU, "--format", "github", "--input-format", "jsonl", "macros.jsonl",
+                           cwd=tmp_path).out.splitlines()
+    level, props, message = parse_command(annotation)
+    assert props["file"] == "macros.jsonl" and props["line"] == "3" and "col" not in props
+    assert message.startswith("refund-1: ")

@@ -32,7 +32,7 @@ LONG = "您好，关于您反映的包裹延误问题，我们已经联系了当
 def cslint(*args: str | Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "CSLINT_PACKS"}
     env["PYTHONUTF8"] = "1"
-    run = subprocess.run([sys.executable, "-m", "lint.cli", *map(str, args)], capture_output=True, text=True,
+    run = subprocess.run([sys.executable, "-m", "cslint", *map(str, args)], capture_output=True, text=True,
                          cwd=ROOT, env=env, timeout=180)
     assert "Traceback" not in run.stderr, run.stderr
     return run

@@ -94,8 +94,8 @@ def test_suppressions_apply_to_jsonl_records_too(tmp_path):
 def test_markers_of_a_whole_file_apply_to_the_replies_in_it():
     """In process: a template file holding several replies (YAML values beside their comments).
     The markers are read from the file; each reply's findings are mapped into it by offset."""
-    from lint.checker import Checker
-    from lint.suppress import UNUSED_DISABLE, Suppressions
+    from cslint.checker import Checker
+    from cslint.suppress import UNUSED_DISABLE, Suppressions
 
     checker = Checker.from_packs()
     file_text = ("greeting: 您好，请问有什么可以帮您？  # cslint: disable=ni-instead-of-nin\n"
@@ -113,3 +113,42 @@ def test_markers_of_a_whole_file_apply_to_the_replies_in_it():
     (unused,) = markers.unused()
     assert unused.rule_id == UNUSED_DISABLE and "ni-instead-of-nin" in unused.message
     assert file_text[unused.start:unused.end] == "cslint: disable=ni-instead-of-nin"
+
+
+# --- markers in the comments of a file holding several replies (YAML here) -----------------------
+
+MACROS = (f"greeting: 您好，请问有什么可以帮您？  # cslint: disable=declares-ignorance\n"
+          "# cslint: disable-next-line=declares-ignorance\n"
+          f"unknown: 喂，{BAD}，你等一下\n"
+          f"other: {BAD}\n")
+
+
+def test_unused_markers_of_a_file_are_reported_at_their_place_in_it(tmp_path):
+    (tmp_path / "macros.yaml").write_text(MACROS, encoding="utf-8")
+    proc = cslint(tmp_path, "check", "--isolated", "--report-unused-disables", "--format", "jsonl", "macros.yaml")
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    unused = [(row["line"], row["column"] + d["start"], d["text"]) for row in rows for d in row["diagnostics"]
+              if d["rule_id"] == "unused-disable"]
+    assert unused == [(1, 28, "cslint: disable=declares-ignorance")]  # line 2's marker silenced line 3
+    assert proc.returncode == 1
+    text = cslint(tmp_path, "check", "--isolated", "--report-unused-disables", "macros.yaml").stdout
+    assert "macros.yaml:1:28: warning [suppression/unused-disable]" in text
+    quiet = cslint(tmp_path, "check", "--isolated", "--format", "jsonl", "macros.yaml")
+    assert "unused-disable" not in quiet.stdout
+
+
+def test_fix_of_a_file_rechecks_each_reply_under_its_markers(tmp_path):
+    """After --fix, what is left is found by checking the fixed replies again, still silenced by
+    the file's markers: the exit status is 1 only for the one unsilenced, unfixable finding."""
+    macros = tmp_path / "macros.yaml"
+    macros.write_text(MACROS, encoding="utf-8")
+    proc = cslint(tmp_path, "check", "--isolated", "--fix", "--format", "jsonl", "macros.yaml")
+    assert proc.returncode == 1, proc.stderr
+    fixed = macros.read_text(encoding="utf-8")
+    assert f"unknown: 您好，{BAD}，您等一下\n" in fixed and "# cslint: disable-next-line=declares-ignorance\n" in fixed
+    again = cslint(tmp_path, "check", "--isolated", "--format", "jsonl", "macros.yaml")
+    left = [(row["key"], d["rule_id"]) for row in map(json.loads, again.stdout.splitlines()) for d in row["diagnostics"]]
+    assert left == [("other", "declares-ignorance")]
+    macros.write_text(MACROS.replace(f"other: {BAD}\n", "other: 请您稍等\n"), encoding="utf-8")
+    clean = cslint(tmp_path, "check", "--isolated", "--fix", "macros.yaml")
+    assert clean.returncode == 0, clean.stdout + clean.stderr  # the silenced 不知道 left after the fix does not count

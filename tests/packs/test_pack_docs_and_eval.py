@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from lint.checker import Checker
-from lint.evaluate import evaluate
-from lint.packs import available_packs, builtin_packs_dir, load_pack
-from lint.ruledoc import pack_doc
+from cslint.checker import Checker
+from cslint.evaluate import evaluate
+from cslint.packs import available_packs, builtin_packs_dir, load_pack
+from cslint.ruledoc import pack_doc
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "rules"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from lint.checker import Checker
-from lint.examples import check_rule_examples
-from lint.packs import available_packs, builtin_packs_dir, load_pack
+from cslint.checker import Checker
+from cslint.examples import check_rule_examples
+from cslint.packs import available_packs, builtin_packs_dir, load_pack
 
 SHIPPED = sorted(available_packs([builtin_packs_dir()]))
 CASES = []

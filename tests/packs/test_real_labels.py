@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lint.checker import Checker
-from lint.evaluate import evaluate
-from lint.packs import builtin_packs_dir, load_packs
-from lint.precision import DOC, build
+from cslint.checker import Checker
+from cslint.evaluate import evaluate
+from cslint.packs import builtin_packs_dir, load_packs
+from cslint.precision import DOC, build
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"

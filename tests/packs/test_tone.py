@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lint.checker import Checker
-from lint.evaluate import evaluate
-from lint.packs import builtin_packs_dir, load_packs
+from cslint.checker import Checker
+from cslint.evaluate import evaluate
+from cslint.packs import builtin_packs_dir, load_packs
 
 ROOT = Path(__file__).resolve().parents[2]
 

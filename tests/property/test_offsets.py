@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lint.model import CHANNELS, POSITIONS, Category
-from lint.normalize import NOISE_RE, fold, normalize
+from cslint.model import CHANNELS, POSITIONS, Category
+from cslint.normalize import NOISE_RE, fold, normalize
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.scan import ScanOptions
+from cslint.scan import ScanOptions
 from test_scan import scan, transcripts, write_jsonl
 
 COLUMNS = ("session_id", "seq", "speaker", "content", "agent_id", "time")

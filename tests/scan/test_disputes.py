@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.scan.disputes import read_disputes
+from cslint.scan.disputes import read_disputes
 from tests.scan.test_scan import ROOT, outputs, scan, transcripts, write_jsonl
 
 HEADER = "编号 id,判定 verdict,备注 note"
@@ -114,7 +114,7 @@ def test_disputed_findings_leave_every_score(scanned, tmp_path):
 def test_changed_disputes_file_recomputes_without_checking_again(scanned, tmp_path):
     root, source, _, first, second = scanned
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "lint.cli", "scan", str(source), "--out", str(out), "--workers", "1"]
+    command = [sys.executable, "-m", "cslint", "scan", str(source), "--out", str(out), "--workers", "1"]
     sheet = write_sheet(tmp_path / "disputes.csv", [(first["id"], "误报", "理由一"), ("unknown0000000000", "误报", "")])
     result = subprocess.run(command + ["--disputes", str(sheet)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
@@ -161,7 +161,7 @@ def test_reading_disputes_files(tmp_path):
 
 def test_a_bad_disputes_file_stops_the_scan_before_checking(scanned, tmp_path):
     _, source, _, _, _ = scanned
-    from lint.scan import ScanError
+    from cslint.scan import ScanError
 
     bad = write_sheet(tmp_path / "bad.csv", [("aaaa", "maybe", "")])
     with pytest.raises(ScanError, match="unrecognised verdict"):

@@ -39,7 +39,7 @@ def _alive(pid: int) -> bool:
 
 def test_killing_the_driver_alone_leaves_no_worker_and_the_rerun_resumes(tmp_path):
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(600))
-    command = [sys.executable, "-m", "lint.cli", "scan", str(source), "--partition-bytes", "4000", "--workers", "2"]
+    command = [sys.executable, "-m", "cslint", "scan", str(source), "--partition-bytes", "4000", "--workers", "2"]
     reference = subprocess.run(command + ["--out", str(tmp_path / "reference")], capture_output=True, text=True)
     assert reference.returncode == 0, reference.stderr
     out = tmp_path / "killed"
@@ -75,7 +75,7 @@ def test_a_pool_worker_killed_alone_is_replaced_and_the_scan_finishes(tmp_path):
     """The OOM killer takes one pool worker: the pool is replaced for the partitions left, no
     traceback, and the outputs equal an uninterrupted run."""
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(600))
-    command = [sys.executable, "-m", "lint.cli", "scan", str(source), "--partition-bytes", "4000", "--workers", "2"]
+    command = [sys.executable, "-m", "cslint", "scan", str(source), "--partition-bytes", "4000", "--workers", "2"]
     reference = subprocess.run(command + ["--out", str(tmp_path / "reference")], capture_output=True, text=True)
     assert reference.returncode == 0, reference.stderr
     out = tmp_path / "killed"

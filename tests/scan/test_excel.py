@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from lint.scan.run import ScanError
-from lint.scan.workbook import EXCEL_ROWS, truncation_note, write_workbook
+from cslint.scan.run import ScanError
+from cslint.scan.workbook import EXCEL_ROWS, truncation_note, write_workbook
 
 from test_scan import conversation, outputs, scan, transcripts, write_jsonl
 
@@ -37,7 +37,7 @@ def spreadsheet_rows() -> list[dict]:
 
 
 def cslint_scan(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lint.cli", "scan", *map(str, args), "--workers", "1"],
+    return subprocess.run([sys.executable, "-m", "cslint", "scan", *map(str, args), "--workers", "1"],
                           capture_output=True, text=True)
 
 
@@ -143,7 +143,7 @@ def test_a_sheet_longer_than_excel_holds_ends_with_a_note(tmp_path):
 
 def test_excel_without_openpyxl_fails_before_scanning(tmp_path):
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(2))
-    without = "import sys; sys.modules['openpyxl'] = None; from lint.cli import main; sys.exit(main(sys.argv[1:]))"
+    without = "import sys; sys.modules['openpyxl'] = None; from cslint.cli import main; sys.exit(main(sys.argv[1:]))"
     run = subprocess.run([sys.executable, "-c", without, "scan", str(source), "--out", str(tmp_path / "out"), "--excel"],
                          capture_output=True, text=True)
     assert run.returncode == 2 and "Traceback" not in run.stderr

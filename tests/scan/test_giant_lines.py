@@ -6,8 +6,8 @@ import json
 import tracemalloc
 from pathlib import Path
 
-from lint.scan.inputs import BadRow, ColumnMap
-from lint.scan.plan import plan, read_partition
+from cslint.scan.inputs import BadRow, ColumnMap
+from cslint.scan.plan import plan, read_partition
 from test_scan import scan, transcripts
 
 GIANT_BYTES = 24 << 20

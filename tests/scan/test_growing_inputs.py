@@ -66,7 +66,7 @@ def test_a_scan_resumed_after_its_input_grew_writes_the_same_outputs(tmp_path):
     source = write_jsonl(tmp_path / "t.jsonl", rows)
     original = source.read_bytes()
     more = appended_rows(rows[-1]["session_id"])
-    command = [sys.executable, "-m", "lint.cli", "scan", str(source), "--partition-bytes", "4000", "--workers", "1"]
+    command = [sys.executable, "-m", "cslint", "scan", str(source), "--partition-bytes", "4000", "--workers", "1"]
     out = tmp_path / "out"
     parts = out / ".cslint-scan" / "parts"
     killed = subprocess.Popen(command + ["--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

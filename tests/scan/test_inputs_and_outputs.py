@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.scan import ScanError
+from cslint.scan import ScanError
 from test_scan import scan, transcripts, write_jsonl
 
 
@@ -27,7 +27,7 @@ def test_an_input_named_like_an_output_is_refused_and_left_alone(tmp_path):
     out = tmp_path / "out"
     source = write_csv(out / "conversations.csv", transcripts(4))
     before = source.read_bytes()
-    run = subprocess.run([sys.executable, "-m", "lint.cli", "scan", str(source), "--out", str(out), "--workers", "1"],
+    run = subprocess.run([sys.executable, "-m", "cslint", "scan", str(source), "--out", str(out), "--workers", "1"],
                          capture_output=True, text=True)
     assert run.returncode == 2, run.stdout
     assert len(run.stderr.strip().splitlines()) == 1 and "conversations.csv" in run.stderr and "Traceback" not in run.stderr

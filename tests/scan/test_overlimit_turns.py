@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lint.scan import ScanOptions, run_scan
+from cslint.scan import ScanOptions, run_scan
 
 
 def write(path: Path, turns: list[tuple[str, str]]) -> Path:

@@ -46,7 +46,7 @@ TERM_TURNS = sum(NEW_TERM in row["content"] for row in archive())
 
 def replay(tmp_path: Path, out: str, before: str, after: str, *extra: str) -> subprocess.CompletedProcess:
     source = tmp_path / "archive.jsonl"
-    command = [sys.executable, "-m", "lint.cli", "replay", "--before", before, "--after", after, str(source),
+    command = [sys.executable, "-m", "cslint", "replay", "--before", before, "--after", after, str(source),
                "--out", str(tmp_path / out), "--workers", "1", *extra]
     result = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=300)
     assert result.returncode == 0, result.stderr

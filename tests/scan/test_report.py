@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from lint.scan.report import CATEGORY_NAMES, PAGE_SIZE, render_report
+from cslint.scan.report import CATEGORY_NAMES, PAGE_SIZE, render_report
 
 CATEGORIES = ("forbidden", "tone", "jargon", "filler", "honorific", "courtesy")
 XSS = "<script>alert(1)</script>"

@@ -37,7 +37,7 @@ def report(tmp_path_factory) -> Path:
     source = folder / "t.jsonl"
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in transcript_rows()),
                       encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "lint.cli", "scan", str(source), "--out", str(folder / "out"),
+    run = subprocess.run([sys.executable, "-m", "cslint", "scan", str(source), "--out", str(folder / "out"),
                           "--workers", "1"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     return folder / "out" / "report.html"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lint.scan.inputs import BadRow, ColumnMap, Row, parse_jsonl_line
+from cslint.scan.inputs import BadRow, ColumnMap, Row, parse_jsonl_line
 from test_scan import scan
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.scan import ScanOptions, run_scan
+from cslint.scan import ScanOptions, run_scan
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CORPORA = ROOT.parent / "shared" / "corpora"
@@ -98,7 +98,7 @@ def test_bad_rows_are_recorded_and_the_scan_goes_on(tmp_path):
 
 def test_strict_stops_at_the_first_bad_row(tmp_path):
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(2), {3: b"{oops"})
-    run = subprocess.run([sys.executable, "-m", "lint.cli", "scan", str(source), "--out", str(tmp_path / "out"),
+    run = subprocess.run([sys.executable, "-m", "cslint", "scan", str(source), "--out", str(tmp_path / "out"),
                           "--strict", "--workers", "1"], capture_output=True, text=True)
     assert run.returncode == 2 and "t.jsonl:4" in run.stderr and "broken JSON" in run.stderr
     assert "Traceback" not in run.stderr
@@ -154,7 +154,7 @@ def test_a_finished_scan_has_nothing_left_to_do_and_other_inputs_are_refused(tmp
     again = scan([source], tmp_path / "out")
     assert first.ran >= 1 and again.ran == 0 and again.summary == first.summary
     other = write_jsonl(tmp_path / "u.jsonl", transcripts(6))
-    from lint.scan.store import StateMismatch
+    from cslint.scan.store import StateMismatch
 
     with pytest.raises(StateMismatch):
         scan([other], tmp_path / "out")
@@ -167,7 +167,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
 
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(30))
     controller, terminal = pty.openpty()
-    run = subprocess.run([sys.executable, "-m", "lint.cli", "scan", str(source), "--out", str(tmp_path / "out"),
+    run = subprocess.run([sys.executable, "-m", "cslint", "scan", str(source), "--out", str(tmp_path / "out"),
                           "--partition-bytes", "2000", "--workers", "1"], stdout=subprocess.PIPE, stderr=terminal)
     os.close(terminal)
     shown = b""
@@ -187,7 +187,7 @@ def test_progress_bar_on_a_terminal(tmp_path):
 
 def test_quiet_when_not_a_terminal(tmp_path):
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(3))
-    run = subprocess.run([sys.executable, "-m", "lint.cli", "scan", str(source), "--out", str(tmp_path / "out")],
+    run = subprocess.run([sys.executable, "-m", "cslint", "scan", str(source), "--out", str(tmp_path / "out")],
                          capture_output=True, text=True)
     assert run.returncode == 0 and run.stderr == "" and "扫描完成" in run.stdout
 
@@ -210,7 +210,7 @@ def test_killed_at_random_points_resumes_to_identical_outputs(tmp_path):
     import time
 
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(1500), {50: b"{broken", 700: b'{"seq": 1}'})
-    command = [sys.executable, "-m", "lint.cli", "scan", str(source), "--partition-bytes", "4000", "--workers", "2"]
+    command = [sys.executable, "-m", "cslint", "scan", str(source), "--partition-bytes", "4000", "--workers", "2"]
     reference = subprocess.run(command + ["--out", str(tmp_path / "reference")], capture_output=True, text=True)
     assert reference.returncode == 0, reference.stderr
     out = tmp_path / "killed"
@@ -253,7 +253,7 @@ def test_dask_cluster_gives_the_same_outputs(tmp_path):
 
 
 def test_two_scans_never_write_the_same_directory_at_once(tmp_path):
-    from lint.scan.store import ScanState, StateMismatch
+    from cslint.scan.store import ScanState, StateMismatch
 
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(3))
     with ScanState(tmp_path / "out").locked():  # as a scan in progress holds it

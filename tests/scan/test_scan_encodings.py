@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.scan import ScanOptions
+from cslint.scan import ScanOptions
 from test_scan import scan, transcripts
 
 ROWS = transcripts(10)  # 60 rows, 10 conversations
@@ -27,7 +27,7 @@ def csv_text(rows: list[dict], newline: str) -> str:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "lint.cli", "scan", *args, "--workers", "1"], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cslint", "scan", *args, "--workers", "1"], capture_output=True,
                           text=True)
 
 

@@ -8,8 +8,8 @@ import random
 
 import orjson
 
-from lint.scan.part import Part, decode, encode
-from lint.scan.tally import WORST_KEPT, Tally
+from cslint.scan.part import Part, decode, encode
+from cslint.scan.tally import WORST_KEPT, Tally
 from test_scan import outputs, scan, transcripts, write_jsonl
 
 CATEGORIES = ("forbidden", "tone", "courtesy")
@@ -112,7 +112,7 @@ def test_partitions_of_any_size_give_the_same_outputs(tmp_path):
 def test_checking_in_batches_gives_the_same_outputs(tmp_path, monkeypatch):
     """A partition's conversations are checked a batch at a time, then counted: where batches
     end never shows."""
-    import lint.scan.partition as partition
+    import cslint.scan.partition as partition
 
     source = write_jsonl(tmp_path / "t.jsonl", transcripts(30), {11: b"{oops"})
     scan([source], tmp_path / "default")

@@ -92,7 +92,7 @@ def test_text_limit_is_named_in_the_message(client):
 def test_broken_pack_refuses_to_start(tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("id: b\nname: b\nversion: '1'\nrules:\n  - id: x\n    kind: nope\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "lint.cli", "serve", "--pack", str(broken), "--port", "9"],
+    run = subprocess.run([sys.executable, "-m", "cslint", "serve", "--pack", str(broken), "--port", "9"],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "broken.yaml:6" in run.stderr
 

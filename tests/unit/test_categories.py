@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from lint.model import CATEGORY_DISPLAY_NAMES, Category
-from lint.ruledoc import CATEGORY_TITLES
-from lint.scan.report import CATEGORY_NAMES as REPORT_NAMES
-from service.lt_v2 import CATEGORY_NAMES as LT_NAMES
+from cslint.model import CATEGORY_DISPLAY_NAMES, Category
+from cslint.ruledoc import CATEGORY_TITLES
+from cslint.scan.report import CATEGORY_NAMES as REPORT_NAMES
+from cslint.service.lt_v2 import CATEGORY_NAMES as LT_NAMES
 
 APP_JS = Path(__file__).resolve().parents[2] / "service" / "static" / "app.js"
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from lint.checker import Checker
-from lint.errors import InputError
-from lint.selection import Selection
+from cslint.checker import Checker
+from cslint.errors import InputError
+from cslint.selection import Selection
 
 
 def flagged(checker: Checker, text: str, **kw) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 (unless_answering), in a conversation; a refusal of a request still needs an apology."""
 from __future__ import annotations
 
-from lint.conversation import check_conversation
+from cslint.conversation import check_conversation
 
 
 def apology_findings(checker, customer: str, agent: str) -> list[str]:

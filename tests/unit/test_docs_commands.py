@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.cli import build_parser
+from cslint.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
@@ -98,7 +98,7 @@ def test_scripts_named_exist_and_run() -> None:
 
 
 def test_curl_examples_name_routes_of_the_service() -> None:
-    from service.app import create_app
+    from cslint.service.app import create_app
 
     app = create_app()
     routes = {getattr(route, "path", None) for route in app.routes} | set(app.openapi()["paths"])

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from lint.edits import tidy
-from lint.fix import apply_edits, resolve_edits
-from lint.model import Applicability
+from cslint.edits import tidy
+from cslint.fix import apply_edits, resolve_edits
+from cslint.model import Applicability
 
 
 def applied(text: str, start: int, end: int, replacement: str) -> str:

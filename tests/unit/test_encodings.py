@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from lint.encodings import OverLimit, max_bytes_per_char, read_lines, read_text
-from lint.errors import InputError
+from cslint.encodings import OverLimit, max_bytes_per_char, read_lines, read_text
+from cslint.errors import InputError
 
 
 def lines(data: bytes, requested: str | None = None, max_line: int = 100) -> list[tuple[int, str | None]]:

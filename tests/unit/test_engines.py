@@ -1,7 +1,7 @@
 """The service's engines: one checker per pack plus the combined one, sharing one jieba dictionary."""
 from __future__ import annotations
 
-from service.app import Engines, Settings
+from cslint.service.app import Engines, Settings
 
 
 def test_per_pack_checkers_share_the_combined_segmenter():

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from lint.evaluate import evaluate
+from cslint.evaluate import evaluate
 
 
 def write(tmp_path, rows, name: str = "labelled.jsonl"):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from lint.fix import apply_fixes
-from lint.model import Applicability, Category, Diagnostic, Severity, Suggestion
+from cslint.fix import apply_fixes
+from cslint.model import Applicability, Category, Diagnostic, Severity, Suggestion
 
 
 def diag(start, end, text, applicability=Applicability.SAFE):

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from lint.fix import resolve_edits
-from lint.fix_files import FixError, plan_fix, unified_diff, write_plan
-from lint.model import Applicability
-from lint.sources import read_source
+from cslint.fix import resolve_edits
+from cslint.fix_files import FixError, plan_fix, unified_diff, write_plan
+from cslint.model import Applicability
+from cslint.sources import read_source
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"
 
@@ -251,7 +251,7 @@ def test_unsafe_fixes_only_when_asked(checker, tmp_path):
 
 
 def read_source_bytes(path: Path, data: bytes) -> list[str]:
-    from lint.sources import parse_source
+    from cslint.sources import parse_source
 
     return [reply.text for reply in parse_source(str(path), data).replies]
 
@@ -276,7 +276,7 @@ def test_file_fixes_write_each_file_once_its_replies_are_checked(checker, tmp_pa
     """What `cslint check --fix DIR` does: replies checked one by one, files written one by one."""
     from io import StringIO
 
-    from lint.fix_files import FileFixes
+    from cslint.fix_files import FileFixes
 
     paths = [copy(tmp_path, name) for name in ("macros.yaml", "replies.csv")]
     before = {path: path.read_bytes() for path in paths}
@@ -301,7 +301,7 @@ def test_file_fixes_write_each_file_once_its_replies_are_checked(checker, tmp_pa
 
 
 def test_file_fixes_report_a_file_it_cannot_fix_and_go_on(checker, tmp_path):
-    from lint.fix_files import FileFixes
+    from cslint.fix_files import FileFixes
 
     block = tmp_path / "block.yaml"
     block.write_text("a: |\n  请稍等\n", encoding="utf-8")
@@ -360,7 +360,7 @@ def test_any_edit_of_any_string_is_written_so_that_it_reads_back(tmp_path, value
     except FixError:
         assert source.replies[0].quoting == "block" and "\n" in replacement
         return
-    from lint.sources import parse_source
+    from cslint.sources import parse_source
 
     again = [r.text for r in parse_source(str(path), plan.after).replies]
     assert again == [t for t in (expected, "好的") if t.strip()]

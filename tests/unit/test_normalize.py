@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lint.normalize import detect_script, fold, normalize, to_script
+from cslint.normalize import detect_script, fold, normalize, to_script
 
 
 def test_fold_is_length_preserving_and_folds_script_width_and_case():
@@ -35,7 +35,7 @@ def test_suggestions_go_back_to_the_agents_script():
 
 def test_gb2312_shortcut_knows_every_traditional_form_gb2312_holds():
     """detect_script's fast path trusts GB2312 except for the listed shared characters."""
-    from lint.normalize import _GB2312_TRADITIONAL, t2s_chars
+    from cslint.normalize import _GB2312_TRADITIONAL, t2s_chars
 
     def in_gb2312(char: str) -> bool:
         try:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from lint.errors import PackError
-from lint.packs import load_pack
+from cslint.errors import PackError
+from cslint.packs import load_pack
 
 BAD = Path(__file__).resolve().parent.parent / "fixtures" / "packs" / "bad"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lint.normalize import PLACEHOLDER, mask_placeholders
+from cslint.normalize import PLACEHOLDER, mask_placeholders
 
 
 @pytest.mark.parametrize("placeholder", ["[订单x]", "[数字x]", "[PHONE]", "{name}", "{{ticket.requester.name}}",

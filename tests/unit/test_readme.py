@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lint.kinds import KINDS
-from lint.packs import EXAMPLE_KEYS, OVERRIDE_KEYS, PACK_KEYS, RULE_KEYS
+from cslint.kinds import KINDS
+from cslint.packs import EXAMPLE_KEYS, OVERRIDE_KEYS, PACK_KEYS, RULE_KEYS
 
 README = (Path(__file__).resolve().parents[2] / "docs" / "packs.md").read_text(encoding="utf-8")
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from lint.checker import Checker
-from lint.segment import Segmenter
+from cslint.checker import Checker
+from cslint.segment import Segmenter
 
 
 def test_jieba_loads_only_when_a_hit_needs_a_boundary():

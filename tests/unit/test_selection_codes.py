@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from lint.checker import Checker
-from lint.model import Category, Rule, Severity
-from lint.selection import Selection, SelectionError, split_codes
+from cslint.checker import Checker
+from cslint.model import Category, Rule, Severity
+from cslint.selection import Selection, SelectionError, split_codes
 
 
 def rule(rule_id: str, category: str, severity: str) -> Rule:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from lint.matcher import STOPS, Hit, Matcher
-from lint.sequence import SequenceSyntaxError, complete, parse_sequence
+from cslint.matcher import STOPS, Hit, Matcher
+from cslint.sequence import SequenceSyntaxError, complete, parse_sequence
 
 
 def test_parse_pieces_and_alternatives():
@@ -41,9 +41,9 @@ def test_matcher_groups_hits_by_owner():
 
 
 def test_reduplication_slot_takes_any_verb():
-    from lint.matcher import Matcher
-    from lint.normalize import normalize
-    from lint.sequence import parse_sequence
+    from cslint.matcher import Matcher
+    from cslint.normalize import normalize
+    from cslint.sequence import parse_sequence
 
     matcher = Matcher()
     matcher.register((0, "term"), (parse_sequence("到底 … {A}不{A}|{A}没{A}"), parse_sequence("{A}就是{A}")))
@@ -62,7 +62,7 @@ def test_reduplication_slot_takes_any_verb():
 def test_a_slot_is_written_around_its_core():
     import pytest
 
-    from lint.sequence import SequenceSyntaxError, parse_sequence
+    from cslint.sequence import SequenceSyntaxError, parse_sequence
 
     with pytest.raises(SequenceSyntaxError, match="slot"):
         parse_sequence("{A}不")

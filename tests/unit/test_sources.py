@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lint.sources import SUFFIXES, SourceError, iter_files, read_source
-from lint.sources.model import Reply
+from cslint.sources import SUFFIXES, SourceError, iter_files, read_source
+from cslint.sources.model import Reply
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "sources"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lint.normalize import detect_script, fold, t2s_chars, to_simplified
+from cslint.normalize import detect_script, fold, t2s_chars, to_simplified
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lint.checker import Checker
-from lint.packs import load_pack
+from cslint.checker import Checker
+from cslint.packs import load_pack
 
 TEAM = Path(__file__).resolve().parents[1] / "fixtures" / "packs" / "team" / "callcenter-a.yaml"
 
@@ -50,7 +50,7 @@ def test_allowed_phrases_are_inherited(tmp_path):
 
 
 def test_rules_list_says_where_each_rule_came_from_and_what_changed():
-    listing = subprocess.run([sys.executable, "-m", "lint.cli", "rules", "list", "--pack", str(TEAM)],
+    listing = subprocess.run([sys.executable, "-m", "cslint", "rules", "list", "--pack", str(TEAM)],
                              capture_output=True, text=True, check=True).stdout
     lines = {line.split()[0]: line for line in listing.splitlines()[1:]}
     assert "repeated-filler" not in lines
@@ -60,10 +60,10 @@ def test_rules_list_says_where_each_rule_came_from_and_what_changed():
 
 
 def test_rules_test_runs_a_team_packs_examples(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "lint.cli", "rules", "test", str(TEAM)], capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-m", "cslint", "rules", "test", str(TEAM)], capture_output=True, text=True)
     assert run.returncode == 0 and "callcenter-a" in run.stdout
     broken = tmp_path / "broken.yaml"
     broken.write_text(TEAM.read_text(encoding="utf-8").replace('good: ["我帮您在系统里查一下"]', 'good: ["我在CRM里查一下"]'),
                       encoding="utf-8")
-    failed = subprocess.run([sys.executable, "-m", "lint.cli", "rules", "test", str(broken)], capture_output=True, text=True)
+    failed = subprocess.run([sys.executable, "-m", "cslint", "rules", "test", str(broken)], capture_output=True, text=True)
     assert failed.returncode == 1 and "CRM" in failed.stdout + failed.stderr

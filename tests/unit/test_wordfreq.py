@@ -10,9 +10,9 @@ from pathlib import Path
 import jieba
 import pytest
 
-from lint.checker import Checker
-from lint.segment import Segmenter
-from lint.wordfreq import WordFrequencies, open_frequencies
+from cslint.checker import Checker
+from cslint.segment import Segmenter
+from cslint.wordfreq import WordFrequencies, open_frequencies
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "spec" / "dev-examples.jsonl"
