@@ -84,3 +84,58 @@ def test_the_scan_lock_says_clearly_what_is_missing(tmp_path):
     (line,) = proc.stderr.strip().splitlines()
     assert line == ("cslint scan: cannot lock the output directory: this platform has neither fcntl nor msvcrt "
                     "file locking")
+
+
+# Windows' msvcrt, as far as the scan's lock uses it: locking(fd, LK_NBLCK, n) takes a lock on n
+# bytes from the file position or raises OSError while another process holds one. Built on
+# POSIX record locks (os.lockf, which does not need the fcntl module) so that two processes here
+# contend as two processes on Windows would.
+# The stand-in is installed after the standard library has settled which platform it is on
+# (subprocess takes an importable msvcrt to mean Windows), so only cslint's own lock sees it.
+WITH_MSVCRT = """
+import os, types
+import subprocess, concurrent.futures.process, cslint.cli, cslint.scan
+msvcrt = types.ModuleType("msvcrt")
+msvcrt.LK_NBLCK = 2
+def _locking(fd, mode, nbytes):
+    assert mode == msvcrt.LK_NBLCK, mode
+    try:
+        os.lockf(fd, os.F_TLOCK, nbytes)
+    except OSError:
+        raise PermissionError(13, "Permission denied") from None
+msvcrt.locking = _locking
+sys.modules["msvcrt"] = msvcrt
+"""
+
+HOLD_THE_LOCK = """
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+os.lockf(fd, os.F_TLOCK, 1)
+print("held", flush=True)
+sys.stdin.read()  # until the test closes our stdin
+"""
+
+
+def test_the_scan_lock_on_windows_msvcrt(tmp_path):
+    """Without fcntl the scan locks DIR with msvcrt: a second scan into a held DIR is refused with
+    one line, and runs once the holder is gone."""
+    rows = [{"session_id": "c1", "seq": 1, "speaker": "坐席", "content": "你好，这个我不知道", "agent_id": "A1",
+             "time": "2024-03-01T10:00:00"}]
+    source = tmp_path / "t.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    first = run_without_fcntl(WITH_MSVCRT + CLI, "scan", str(source), "--out", str(out), "--workers", "1")
+    assert first.returncode in (0, 1) and "Traceback" not in first.stderr, first.stderr
+    lock_file = next(out.rglob("lock"))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_LOCK, str(lock_file)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        refused = run_without_fcntl(WITH_MSVCRT + CLI, "scan", str(source), "--out", str(out), "--workers", "1")
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr
+        assert refused.stderr.strip() == f"cslint scan: another scan is writing to {out}"
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    again = run_without_fcntl(WITH_MSVCRT + CLI, "scan", str(source), "--out", str(out), "--workers", "1", "--fresh")
+    assert again.returncode in (0, 1) and "Traceback" not in again.stderr, again.stderr
