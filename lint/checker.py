@@ -17,7 +17,7 @@ from .fix import apply_fixes
 from .kinds import KINDS
 from .matcher import Matcher
 from .model import CHANNELS, POSITIONS, Diagnostic, Result, Rule, RulePack
-from .normalize import normalize
+from .normalize import COMPILED, normalize, normalize_pure
 from .packs import load_packs
 from .segment import Segmenter
 from .selection import Selection
@@ -28,9 +28,15 @@ DEFAULT_MAX_CHARS = 20_000
 
 class Checker:
     def __init__(self, packs: Sequence[RulePack], max_chars: int = DEFAULT_MAX_CHARS,
-                 segmenter: Segmenter | None = None) -> None:
+                 segmenter: Segmenter | None = None, *, compiled: bool | None = None) -> None:
         """`segmenter`: share one (jieba holds ~40 MB) between checkers over subsets of the same
-        packs, as the service does; it must know these packs' terms. By default a new one."""
+        packs, as the service does; it must know these packs' terms. By default a new one.
+        `compiled`: normalise and scan with the compiled core (lint/_core.c); None: where it was
+        built (and CSLINT_PURE is not set), False: the pure-Python reference. Same results."""
+        if compiled and not COMPILED:
+            raise ValueError("the compiled core (cslint._core) is not available")
+        self.compiled = COMPILED if compiled is None else compiled
+        self._normalize = normalize if self.compiled else normalize_pure
         self.packs = tuple(packs)
         self.max_chars = max_chars
         rules: list[Rule] = []
@@ -58,7 +64,7 @@ class Checker:
         if allowed:
             self._matcher.register(ALLOWED, allowed)
         self._has_allowed = bool(allowed)
-        self._matcher.build()
+        self._matcher.build(compiled=self.compiled)
         self.segmenter = segmenter if segmenter is not None else Segmenter(terms)
         # Rules that can report without any automaton hit (required rules with no trigger), by
         # (channel, position): every other rule is only visited when the scan found its terms.
@@ -92,7 +98,7 @@ class Checker:
             raise TextTooLong(f"text is {len(text)} characters; the limit is {self.max_chars}")
         if not text or text.isspace():
             return Result(text, (), text)
-        nt = normalize(text)
+        nt = self._normalize(text)
         hits = self._matcher.scan(nt.compact)
         ctx = CheckContext(nt, channel, position, hits, self.segmenter)
         # a rule is visited when its own terms or triggers were seen (exceptions alone say nothing)

@@ -4,15 +4,20 @@ A registration says "sequence #i of role R of rule #r". One pass of the automato
 compact text finds every first piece; sequences with more pieces are completed with bounded
 look-ahead (lint.sequence.complete). The result groups hits by (rule index, role) so each rule
 kind only looks at its own.
+
+The automaton is pyahocorasick's, or, where the compiled core was built (lint/_core.c), a DFA
+over the same keys whose tables `dfa_tables` builds here: same matches, same order
+(tests/property/test_core.py).
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
+import array
 from collections import defaultdict
+from typing import Any, NamedTuple
 
 import ahocorasick
 
+from . import normalize as _normalize
 from .normalize import CLAUSE_PUNCT
 from .sequence import SLOTTED, Sequence, complete, core_of, reduplicated
 
@@ -34,6 +39,7 @@ class Matcher:
     def __init__(self) -> None:
         self._by_key: dict[str, list[tuple[Owner, int, Sequence]]] = defaultdict(list)
         self._automaton = None
+        self._compiled = False
 
     def register(self, owner: Owner, sequences: tuple[Sequence, ...]) -> None:
         for index, seq in enumerate(sequences):
@@ -41,18 +47,25 @@ class Matcher:
                 slotted = alternative.startswith(SLOTTED)
                 self._by_key[core_of(alternative)].append((owner, index, seq, slotted))
 
-    def build(self) -> None:
+    def build(self, compiled: bool | None = None) -> None:
         """The automaton; each key's value: (its length, its entries) where an entry is
         (owner, index, None, False) for a one-piece literal (the common case, no test needed),
-        else (owner, index, Pending, slotted)."""
-        automaton = ahocorasick.Automaton()
-        for key, entries in self._by_key.items():
-            automaton.add_word(key, (len(key), tuple(
+        else (owner, index, Pending, slotted). `compiled`: the core's DFA (default: where built)."""
+        values = {
+            key: (len(key), tuple(
                 (owner, index, None if len(seq.pieces) == 1 and not slotted else _pending(seq), slotted)
-                for owner, index, seq, slotted in entries)))
-        if len(automaton):
-            automaton.make_automaton()
-            self._automaton = automaton
+                for owner, index, seq, slotted in entries))
+            for key, entries in self._by_key.items()}
+        self._compiled = _normalize.COMPILED if compiled is None else compiled
+        self._automaton = make_automaton(values, self._compiled)
+        if self._compiled and self._automaton is not None:
+            pendings: dict[int, int] = {}  # id(Pending) -> its number, for the scan's feasibility cache
+            self._automaton.set_entries(tuple(
+                tuple((owner, index, rest, slotted, rest is not None and rest.single,
+                       -1 if rest is None else pendings.setdefault(id(rest), len(pendings)),
+                       () if rest is None else rest.later)
+                      for owner, index, rest, slotted in entries)
+                for _, entries in values.values()), len(pendings), Hit)
 
     @property
     def keys(self) -> list[str]:
@@ -60,6 +73,15 @@ class Matcher:
 
     def scan(self, text: str) -> "ScanResult":
         """One automaton pass. Multi-piece sequences are completed only when a rule asks."""
+        if not self._compiled:
+            return self.scan_python(text)
+        result = ScanResult(text)
+        if self._automaton is not None and text:
+            result.literal, result.pending = self._automaton.scan(text)
+        return result
+
+    def scan_python(self, text: str) -> "ScanResult":
+        """`scan` in Python: the reference the compiled scan (lint/_core.c) must equal."""
         result = ScanResult(text)
         if self._automaton is None or not text:
             return result
@@ -95,6 +117,87 @@ class Matcher:
                 else:
                     pending.setdefault(owner, []).append((index, rest, begin, stop))
         return result
+
+
+def make_automaton(values: dict[str, Any], compiled: bool):
+    """An object whose iter(text) lists (end index, value) for every key found, by end position,
+    longest key first; None when there are no keys."""
+    if not values:
+        return None
+    if compiled:
+        from . import _core
+
+        return _core.Automaton(*dfa_tables(list(values)), tuple(values.values()))
+    automaton = ahocorasick.Automaton()
+    for key, value in values.items():
+        automaton.add_word(key, value)
+    automaton.make_automaton()
+    return automaton
+
+
+def dfa_tables(keys: list[str]) -> tuple:
+    """The compiled automaton's tables for `keys` (distinct, non-empty): the Aho–Corasick trie
+    with its failure links folded into a full transition table over the keys' alphabet.
+
+    Returns (alphabet column of each BMP code point, sorted (astral code point, column) pairs,
+    row width, transitions, each state's first match in the match list (+ the end), the match
+    list (key indices, longest first), each key's length), all as machine arrays."""
+    alphabet = sorted(set("".join(keys)))
+    column = {ch: i + 1 for i, ch in enumerate(alphabet)}  # column 0: a character in no key
+    width = len(alphabet) + 1
+    goto: list[dict[int, int]] = [{}]
+    ends: list[int] = [-1]  # the key that ends at each state
+    for k, key in enumerate(keys):
+        state = 0
+        for ch in key:
+            col = column[ch]
+            nxt = goto[state].get(col)
+            if nxt is None:
+                nxt = goto[state][col] = len(goto)
+                goto.append({})
+                ends.append(-1)
+            state = nxt
+        ends[state] = k
+    fail = [0] * len(goto)
+    order = []  # breadth first
+    queue = list(goto[0].values())
+    while queue:
+        order.extend(queue)
+        nxt_queue = []
+        for state in queue:
+            for col, child in goto[state].items():
+                f = fail[state]
+                while f and col not in goto[f]:
+                    f = fail[f]
+                fail[child] = goto[f].get(col, 0)
+                nxt_queue.append(child)
+        queue = nxt_queue
+    outputs: list[list[int]] = [[] for _ in goto]
+    for state in order:  # a state's matches: its own key, then those of its failure state
+        outputs[state] = ([ends[state]] if ends[state] >= 0 else []) + outputs[fail[state]]
+    delta = array.array("i", [0] * (len(goto) * width))
+    for state in [0] + order:  # each failure state is filled in before the states that use it
+        row = state * width
+        if state:
+            frow = fail[state] * width
+            delta[row:row + width] = delta[frow:frow + width]
+        for col, child in goto[state].items():
+            delta[row + col] = child
+    alpha_bmp = array.array("H", [0] * 0x10000)
+    astral = array.array("I")
+    for ch, col in column.items():
+        if ord(ch) < 0x10000:
+            alpha_bmp[ord(ch)] = col
+        else:
+            astral.extend((ord(ch), col))
+    out_start = array.array("i", [0])
+    out_keys = array.array("i")
+    for found in outputs:
+        out_keys.extend(found)
+        out_start.append(len(out_keys))
+    key_len = array.array("i", map(len, keys))
+    return (alpha_bmp.tobytes(), astral.tobytes(), width, delta.tobytes(), out_start.tobytes(),
+            out_keys.tobytes(), key_len.tobytes())
 
 
 class Pending(NamedTuple):

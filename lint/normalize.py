@@ -11,10 +11,15 @@ Two views of a reply are built:
   here; `compact_span_to_original` maps a hit back.
 
 This module is the only place that knows how offsets move.
+
+The compiled core (cslint._core, built from lint/_core.c when a C compiler is at hand) does the
+fold and the compact view in one pass; this module's Python code is the reference it must equal
+(tests/property/test_core.py), and runs where the core was not built or CSLINT_PURE=1 is set.
 """
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -200,12 +205,55 @@ def mask_placeholders(folded: str) -> str:
     return PLACEHOLDER_RE.sub(lambda m: PLACEHOLDER * (m.end() - m.start()), folded)
 
 
-def normalize(text: str) -> NormalizedText:
+def normalize_pure(text: str) -> NormalizedText:
+    """`normalize` in Python alone: the reference the compiled core must equal."""
     folded = mask_placeholders(fold(text))
     compact = NOISE_RE.sub("", folded)
     if len(compact) != len(folded):  # noise was removed: a fix-up may now apply across it (复 盖)
         compact = _fix_phrases(text, compact)
     return NormalizedText(text, compact, folded)
+
+
+def _load_core():
+    """cslint._core configured with this module's tables, or None (not built, or CSLINT_PURE=1)."""
+    if os.environ.get("CSLINT_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from . import _core
+    except ImportError:
+        return None
+    import array
+
+    bmp = array.array("I", _bmp_fold_list())
+    astral = array.array("I")
+    for code, target in sorted(fold_table().items()):
+        if code >= 0x10000:
+            astral.extend((code, target))
+    noise = "".join(sorted(set(_SPACES + _CONTROLS + _NOISE_PUNCT + _ZERO_WIDTH)))
+    trigger_chars = "[{%【"  # _PLACEHOLDER_TRIGGERS: these need mask_placeholders
+    _core.configure(bmp.tobytes(), astral.tobytes(), noise, "".join(_PHRASE_FIXUPS), trigger_chars)
+    return _core
+
+
+_CORE = _load_core()
+COMPILED = _CORE is not None  # which path `normalize` (and lint.matcher's automaton) takes
+
+
+if _CORE is not None:
+    _fold_compact, _compact = _CORE.fold_compact, _CORE.compact
+
+    def normalize(text: str) -> NormalizedText:
+        """The folded and compact views of `text` (compiled; `normalize_pure` is the reference)."""
+        views = _fold_compact(text)
+        if views is None:  # a character with a phrase fix-up: the Python path
+            return normalize_pure(text)
+        folded, compact = views
+        if compact is None:  # a placeholder trigger: mask, then drop the noise
+            folded = mask_placeholders(folded)
+            compact = _compact(folded)
+        return NormalizedText(text, compact, folded)
+else:
+    normalize = normalize_pure
 
 
 # --- script of the input ----------------------------------------------------------------------

@@ -1,0 +1,678 @@
+/* cslint._core: the compiled hot path of the engine (optional).
+ *
+ * Two things, each with a pure-Python twin that stays the reference (lint/normalize.py,
+ * lint/matcher.py); tests/property/test_core.py proves both give identical results:
+ *
+ *   fold_compact(text) -> (folded, compact), (folded, None) or None
+ *       The length-preserving fold (one table lookup per code point) and the compact view
+ *       (noise characters dropped) in one pass. (folded, None) when the folded text has a
+ *       placeholder trigger ([ { % 【): Python masks the placeholders, then compact() drops the
+ *       noise. None when a character of the original has a phrase fix-up (覆 瞭 …): the Python
+ *       path does it all. configure() hands over the tables, built in Python.
+ *
+ *   Automaton(...).iter(text) -> [(end_index, value), ...]
+ *       An Aho-Corasick walk over a DFA whose tables were built in Python (lint.matcher):
+ *       one row per state, one column per character of the keys' alphabet (column 0: any other
+ *       character, back to the root). Matches are listed as pyahocorasick's iter() lists them:
+ *       by end position, then longest key first.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define BMP 0x10000
+
+/* --- fold and compact ------------------------------------------------------------------------ */
+
+static uint32_t *fold_bmp = NULL;          /* BMP code point -> folded code point */
+static uint32_t *astral_from = NULL;       /* sorted astral code points that fold */
+static uint32_t *astral_to = NULL;
+static Py_ssize_t n_astral = 0;
+static uint8_t noise_bits[BMP / 8];        /* folded characters dropped from the compact view */
+static uint8_t original_stop[BMP / 8];     /* original characters that need the Python path */
+static uint8_t folded_stop[BMP / 8];       /* folded characters that need the Python path */
+
+#define BIT(bits, c) ((bits)[(c) >> 3] & (1u << ((c) & 7)))
+#define SET_BIT(bits, c) ((bits)[(c) >> 3] |= (uint8_t)(1u << ((c) & 7)))
+
+static int
+fill_bits(uint8_t *bits, PyObject *chars)
+{
+    memset(bits, 0, BMP / 8);
+    if (!PyUnicode_Check(chars)) {
+        PyErr_SetString(PyExc_TypeError, "expected a str of characters");
+        return -1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(chars);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(chars, i);
+        if (c >= BMP) {
+            PyErr_SetString(PyExc_ValueError, "only Basic Multilingual Plane characters are supported here");
+            return -1;
+        }
+        SET_BIT(bits, c);
+    }
+    return 0;
+}
+
+/* configure(bmp_table: bytes (uint32 x 65536), astral: bytes (uint32 pairs, sorted),
+ *           noise: str, original_stop: str, folded_stop: str) */
+static PyObject *
+core_configure(PyObject *self, PyObject *args)
+{
+    Py_buffer table, astral;
+    PyObject *noise, *ostop, *fstop;
+    if (!PyArg_ParseTuple(args, "y*y*UUU", &table, &astral, &noise, &ostop, &fstop))
+        return NULL;
+    PyObject *result = NULL;
+    if (table.len != (Py_ssize_t)(BMP * sizeof(uint32_t)) || astral.len % (2 * sizeof(uint32_t))) {
+        PyErr_SetString(PyExc_ValueError, "bad table sizes");
+        goto done;
+    }
+    uint32_t *bmp = PyMem_Malloc(BMP * sizeof(uint32_t));
+    Py_ssize_t n = astral.len / (2 * sizeof(uint32_t));
+    uint32_t *from = PyMem_Malloc((n + 1) * sizeof(uint32_t));
+    uint32_t *to = PyMem_Malloc((n + 1) * sizeof(uint32_t));
+    if (!bmp || !from || !to) {
+        PyMem_Free(bmp); PyMem_Free(from); PyMem_Free(to);
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(bmp, table.buf, BMP * sizeof(uint32_t));
+    const uint32_t *pairs = astral.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        from[i] = pairs[2 * i];
+        to[i] = pairs[2 * i + 1];
+        if (i && from[i] <= from[i - 1]) {
+            PyMem_Free(bmp); PyMem_Free(from); PyMem_Free(to);
+            PyErr_SetString(PyExc_ValueError, "astral pairs must be sorted");
+            goto done;
+        }
+    }
+    if (fill_bits(noise_bits, noise) || fill_bits(original_stop, ostop) || fill_bits(folded_stop, fstop)) {
+        PyMem_Free(bmp); PyMem_Free(from); PyMem_Free(to);
+        goto done;
+    }
+    PyMem_Free(fold_bmp); PyMem_Free(astral_from); PyMem_Free(astral_to);
+    fold_bmp = bmp; astral_from = from; astral_to = to; n_astral = n;
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&table);
+    PyBuffer_Release(&astral);
+    return result;
+}
+
+static inline uint32_t
+fold_astral(uint32_t c)
+{
+    Py_ssize_t lo = 0, hi = n_astral;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (astral_from[mid] < c) lo = mid + 1;
+        else hi = mid;
+    }
+    return (lo < n_astral && astral_from[lo] == c) ? astral_to[lo] : c;
+}
+
+static PyObject *
+core_fold_compact(PyObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be a str");
+        return NULL;
+    }
+    if (fold_bmp == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "cslint._core.configure() was not called");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    uint32_t small[2 * 256];
+    uint32_t *folded = n <= 256 ? small : PyMem_Malloc(2 * n * sizeof(uint32_t) + 1);
+    if (folded == NULL)
+        return PyErr_NoMemory();
+    uint32_t *compact = folded + n;
+    Py_ssize_t m = 0;
+    int masked = 0;  /* a placeholder trigger was seen: Python masks, then compact() */
+    PyObject *result = NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t c = PyUnicode_READ(kind, data, i), f;
+        if (c < BMP) {
+            if (BIT(original_stop, c))
+                goto python_path;
+            f = fold_bmp[c];
+        }
+        else {
+            f = fold_astral(c);
+        }
+        if (f < BMP) {
+            if (BIT(folded_stop, f))
+                masked = 1;
+            folded[i] = f;
+            if (!BIT(noise_bits, f))
+                compact[m++] = f;
+        }
+        else {
+            folded[i] = f;
+            compact[m++] = f;
+        }
+    }
+    PyObject *folded_str = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, folded, n);
+    if (folded_str == NULL)
+        goto done;
+    PyObject *compact_str = masked ? Py_NewRef(Py_None) : m == n ? Py_NewRef(folded_str)
+                                   : PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, compact, m);
+    if (compact_str == NULL) {
+        Py_DECREF(folded_str);
+        goto done;
+    }
+    result = PyTuple_Pack(2, folded_str, compact_str);
+    Py_DECREF(folded_str);
+    Py_DECREF(compact_str);
+    goto done;
+python_path:
+    result = Py_NewRef(Py_None);
+done:
+    if (folded != small)
+        PyMem_Free(folded);
+    return result;
+}
+
+/* compact(folded) -> folded without its noise characters */
+static PyObject *
+core_compact(PyObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    uint32_t small[256];
+    uint32_t *out = n <= 256 ? small : PyMem_Malloc(n * sizeof(uint32_t) + 1);
+    if (out == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t c = PyUnicode_READ(kind, data, i);
+        if (c >= BMP || !BIT(noise_bits, c))
+            out[m++] = c;
+    }
+    PyObject *result = m == n ? Py_NewRef(text) : PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, m);
+    if (out != small)
+        PyMem_Free(out);
+    return result;
+}
+
+/* --- the automaton ---------------------------------------------------------------------------- */
+
+/* What a match of a key means to lint.matcher (see Matcher.build and Matcher.scan_python). */
+typedef struct {
+    PyObject *owner;           /* (rule index, role) */
+    PyObject *index;           /* which sequence of the role (an int) */
+    PyObject *rest;            /* None for a one-piece literal, else the Pending */
+    PyObject *later;           /* the Pending's later pieces: tuple of tuples of cores */
+    int slotted;
+    int single;
+    Py_ssize_t pending_id;     /* index of the Pending, for the per-scan feasibility cache */
+} Entry;
+
+typedef struct {
+    PyObject_HEAD
+    uint16_t *alpha_bmp;       /* BMP code point -> column (0: not in any key) */
+    uint32_t *astral_cp;       /* sorted astral code points of the keys ... */
+    uint32_t *astral_col;      /* ... and their columns */
+    Py_ssize_t n_astral;
+    Py_ssize_t width;          /* columns per row (the alphabet + 1) */
+    Py_ssize_t n_states;
+    int32_t *delta;            /* n_states * width: next state */
+    int32_t *out_start;        /* n_states + 1: a state's matches in out_keys */
+    int32_t *out_keys;         /* key indices, longest first */
+    int32_t *key_len;          /* per key: its length */
+    PyObject *values;          /* tuple: per key, the value iter() reports */
+    /* set_entries(): what scan() does with a match */
+    PyObject *entries_ref;     /* keeps the objects the Entry pointers borrow */
+    PyObject *hit_type;        /* lint.matcher.Hit */
+    Entry *entries;
+    int32_t *entry_start;      /* per key + 1: its entries in `entries` */
+    Py_ssize_t n_pendings;
+} Automaton;
+
+static void
+automaton_dealloc(Automaton *self)
+{
+    PyMem_Free(self->alpha_bmp);
+    PyMem_Free(self->astral_cp);
+    PyMem_Free(self->astral_col);
+    PyMem_Free(self->delta);
+    PyMem_Free(self->out_start);
+    PyMem_Free(self->out_keys);
+    PyMem_Free(self->key_len);
+    PyMem_Free(self->entries);
+    PyMem_Free(self->entry_start);
+    Py_XDECREF(self->entries_ref);
+    Py_XDECREF(self->hit_type);
+    Py_XDECREF(self->values);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static void *
+copy_buffer(Py_buffer *buffer, Py_ssize_t expected)
+{
+    if (expected >= 0 && buffer->len != expected) {
+        PyErr_SetString(PyExc_ValueError, "automaton table of the wrong size");
+        return NULL;
+    }
+    void *copy = PyMem_Malloc(buffer->len ? buffer->len : 1);
+    if (copy == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    memcpy(copy, buffer->buf, buffer->len);
+    return copy;
+}
+
+/* Automaton(alpha_bmp: bytes (uint16 x 65536), astral: bytes (uint32 (code point, column) pairs,
+ *           sorted), width: int, delta: bytes (int32), out_start: bytes (int32),
+ *           out_keys: bytes (int32), key_len: bytes (int32), values: tuple) */
+static int
+automaton_init(Automaton *self, PyObject *args, PyObject *kwds)
+{
+    Py_buffer alpha, astral, delta, out_start, out_keys, key_len;
+    Py_ssize_t width;
+    PyObject *values;
+    if (!PyArg_ParseTuple(args, "y*y*ny*y*y*y*O!", &alpha, &astral, &width, &delta, &out_start,
+                          &out_keys, &key_len, &PyTuple_Type, &values))
+        return -1;
+    int rc = -1;
+    Py_ssize_t n_keys = PyTuple_GET_SIZE(values);
+    if (width < 1 || delta.len % (width * (Py_ssize_t)sizeof(int32_t))
+            || astral.len % (2 * sizeof(uint32_t)) || key_len.len != n_keys * (Py_ssize_t)sizeof(int32_t)) {
+        PyErr_SetString(PyExc_ValueError, "inconsistent automaton tables");
+        goto done;
+    }
+    Py_ssize_t n_states = delta.len / (width * (Py_ssize_t)sizeof(int32_t));
+    if (n_states < 1 || out_start.len != (n_states + 1) * (Py_ssize_t)sizeof(int32_t)) {
+        PyErr_SetString(PyExc_ValueError, "inconsistent automaton tables");
+        goto done;
+    }
+    self->n_states = n_states;
+    self->width = width;
+    self->n_astral = astral.len / (2 * sizeof(uint32_t));
+    if (!(self->alpha_bmp = copy_buffer(&alpha, BMP * sizeof(uint16_t)))
+            || !(self->delta = copy_buffer(&delta, -1))
+            || !(self->out_start = copy_buffer(&out_start, -1))
+            || !(self->out_keys = copy_buffer(&out_keys, -1))
+            || !(self->key_len = copy_buffer(&key_len, -1)))
+        goto done;
+    self->astral_cp = PyMem_Malloc((self->n_astral + 1) * sizeof(uint32_t));
+    self->astral_col = PyMem_Malloc((self->n_astral + 1) * sizeof(uint32_t));
+    if (!self->astral_cp || !self->astral_col) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const uint32_t *pairs = astral.buf;
+    for (Py_ssize_t i = 0; i < self->n_astral; i++) {
+        self->astral_cp[i] = pairs[2 * i];
+        self->astral_col[i] = pairs[2 * i + 1];
+    }
+    /* every table entry must point inside the tables: checked once here, not per character */
+    Py_ssize_t n_out = out_keys.len / (Py_ssize_t)sizeof(int32_t);
+    for (Py_ssize_t i = 0; i < BMP; i++)
+        if (self->alpha_bmp[i] >= width) goto bad;
+    for (Py_ssize_t i = 0; i < self->n_astral; i++)
+        if (self->astral_col[i] >= (uint32_t)width || (i && self->astral_cp[i] <= self->astral_cp[i - 1])) goto bad;
+    for (Py_ssize_t i = 0; i < n_states * width; i++)
+        if (self->delta[i] < 0 || self->delta[i] >= n_states) goto bad;
+    for (Py_ssize_t i = 0; i <= n_states; i++)
+        if (self->out_start[i] < 0 || self->out_start[i] > n_out || (i && self->out_start[i] < self->out_start[i - 1])) goto bad;
+    for (Py_ssize_t i = 0; i < n_out; i++)
+        if (self->out_keys[i] < 0 || self->out_keys[i] >= n_keys) goto bad;
+    Py_XSETREF(self->values, Py_NewRef(values));
+    rc = 0;
+    goto done;
+bad:
+    PyErr_SetString(PyExc_ValueError, "automaton table entry out of range");
+done:
+    PyBuffer_Release(&alpha);
+    PyBuffer_Release(&astral);
+    PyBuffer_Release(&delta);
+    PyBuffer_Release(&out_start);
+    PyBuffer_Release(&out_keys);
+    PyBuffer_Release(&key_len);
+    return rc;
+}
+
+static inline Py_ssize_t
+column_of(Automaton *self, Py_UCS4 c)
+{
+    if (c < BMP)
+        return self->alpha_bmp[c];
+    Py_ssize_t lo = 0, hi = self->n_astral;
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        if (self->astral_cp[mid] < c) lo = mid + 1;
+        else hi = mid;
+    }
+    return (lo < self->n_astral && self->astral_cp[lo] == c) ? self->astral_col[lo] : 0;
+}
+
+static PyObject *
+automaton_iter(Automaton *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be a str");
+        return NULL;
+    }
+    if (self->delta == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "automaton not initialised");
+        return NULL;
+    }
+    PyObject *hits = PyList_New(0);
+    if (hits == NULL)
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const int32_t *delta = self->delta;
+    const Py_ssize_t width = self->width;
+    int32_t state = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        state = delta[(Py_ssize_t)state * width + column_of(self, c)];
+        int32_t k = self->out_start[state], stop = self->out_start[state + 1];
+        for (; k < stop; k++) {
+            PyObject *hit = Py_BuildValue("(nO)", i, PyTuple_GET_ITEM(self->values, self->out_keys[k]));
+            if (hit == NULL || PyList_Append(hits, hit) < 0) {
+                Py_XDECREF(hit);
+                Py_DECREF(hits);
+                return NULL;
+            }
+            Py_DECREF(hit);
+        }
+    }
+    return hits;
+}
+
+/* set_entries(entries: tuple per key of tuples (owner, index, rest, slotted, single, pending_id,
+ *             later), n_pendings: int, hit_type: type) */
+static PyObject *
+automaton_set_entries(Automaton *self, PyObject *args)
+{
+    PyObject *entries, *hit_type;
+    Py_ssize_t n_pendings;
+    if (!PyArg_ParseTuple(args, "O!nO!", &PyTuple_Type, &entries, &n_pendings, &PyType_Type, &hit_type))
+        return NULL;
+    if (self->values == NULL || PyTuple_GET_SIZE(entries) != PyTuple_GET_SIZE(self->values)) {
+        PyErr_SetString(PyExc_ValueError, "one tuple of entries per key");
+        return NULL;
+    }
+    if (!PyType_IsSubtype((PyTypeObject *)hit_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "hit_type must be a tuple subclass");
+        return NULL;
+    }
+    Py_ssize_t n_keys = PyTuple_GET_SIZE(entries), total = 0;
+    for (Py_ssize_t k = 0; k < n_keys; k++) {
+        PyObject *per_key = PyTuple_GET_ITEM(entries, k);
+        if (!PyTuple_Check(per_key)) {
+            PyErr_SetString(PyExc_TypeError, "entries of a key must be a tuple");
+            return NULL;
+        }
+        total += PyTuple_GET_SIZE(per_key);
+    }
+    Entry *table = PyMem_Calloc(total + 1, sizeof(Entry));
+    int32_t *starts = PyMem_Calloc(n_keys + 1, sizeof(int32_t));
+    if (!table || !starts) {
+        PyMem_Free(table); PyMem_Free(starts);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t e = 0;
+    for (Py_ssize_t k = 0; k < n_keys; k++) {
+        PyObject *per_key = PyTuple_GET_ITEM(entries, k);
+        starts[k] = (int32_t)e;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(per_key); j++, e++) {
+            PyObject *item = PyTuple_GET_ITEM(per_key, j);
+            Entry *entry = &table[e];
+            PyObject *later;
+            if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 7) goto bad;
+            entry->owner = PyTuple_GET_ITEM(item, 0);
+            entry->index = PyTuple_GET_ITEM(item, 1);
+            entry->rest = PyTuple_GET_ITEM(item, 2);
+            entry->slotted = PyObject_IsTrue(PyTuple_GET_ITEM(item, 3));
+            entry->single = PyObject_IsTrue(PyTuple_GET_ITEM(item, 4));
+            entry->pending_id = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 5));
+            later = PyTuple_GET_ITEM(item, 6);
+            if (entry->slotted < 0 || entry->single < 0 || (entry->pending_id == -1 && PyErr_Occurred()))
+                goto fail;
+            if (entry->pending_id < -1 || entry->pending_id >= n_pendings || !PyTuple_Check(later)) goto bad;
+            if (entry->rest == Py_None ? (entry->slotted || entry->pending_id != -1)
+                                       : (!entry->single && entry->pending_id < 0)) goto bad;
+            for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(later); p++) {
+                PyObject *cores = PyTuple_GET_ITEM(later, p);
+                if (!PyTuple_Check(cores)) goto bad;
+                for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(cores); q++)
+                    if (!PyUnicode_Check(PyTuple_GET_ITEM(cores, q))) goto bad;
+            }
+            entry->later = later;
+        }
+    }
+    starts[n_keys] = (int32_t)e;
+    PyMem_Free(self->entries);
+    PyMem_Free(self->entry_start);
+    self->entries = table;
+    self->entry_start = starts;
+    self->n_pendings = n_pendings;
+    Py_XSETREF(self->entries_ref, Py_NewRef(entries));
+    Py_XSETREF(self->hit_type, Py_NewRef(hit_type));
+    Py_RETURN_NONE;
+bad:
+    PyErr_SetString(PyExc_ValueError, "malformed automaton entry");
+fail:
+    PyMem_Free(table);
+    PyMem_Free(starts);
+    return NULL;
+}
+
+/* lint.sequence.reduplicated(text, start, end) with earliest 0: the span of {A}core{A}. */
+static int
+reduplicated(int kind, const void *data, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end,
+             Py_ssize_t *begin, Py_ssize_t *stop)
+{
+    for (Py_ssize_t length = 3; length >= 1; length--) {  /* lint.sequence.SLOT_MAX */
+        Py_ssize_t left = start - length;
+        if (left < 0 || end + length > n)
+            continue;
+        int same = 1;
+        for (Py_ssize_t i = 0; i < length && same; i++) {
+            Py_UCS4 a = PyUnicode_READ(kind, data, left + i);
+            same = a == PyUnicode_READ(kind, data, end + i) && Py_UNICODE_ISALNUM(a);
+        }
+        if (same) {
+            *begin = left;
+            *stop = end + length;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* lint.matcher._can_complete: every later piece has an alternative somewhere in the text. */
+static int
+can_complete(PyObject *later, PyObject *text)
+{
+    for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(later); p++) {
+        PyObject *cores = PyTuple_GET_ITEM(later, p);
+        int found = 0;
+        for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(cores) && !found; q++) {
+            int r = PyUnicode_Contains(text, PyTuple_GET_ITEM(cores, q));
+            if (r < 0)
+                return -1;
+            found = r;
+        }
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+append_to(PyObject *groups, PyObject *owner, PyObject *item)
+{
+    PyObject *list = PyDict_GetItemWithError(groups, owner);
+    if (list == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        list = PyList_New(1);
+        if (list == NULL)
+            return -1;
+        PyList_SET_ITEM(list, 0, Py_NewRef(item));
+        int rc = PyDict_SetItem(groups, owner, list);
+        Py_DECREF(list);
+        return rc;
+    }
+    return PyList_Append(list, item);
+}
+
+static PyObject *
+make_hit(PyObject *hit_type, PyObject *index, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *fields = Py_BuildValue("(Onn)", index, start, end);
+    if (fields == NULL)
+        return NULL;
+    PyObject *args = PyTuple_Pack(1, fields);
+    Py_DECREF(fields);
+    if (args == NULL)
+        return NULL;
+    PyObject *hit = PyTuple_Type.tp_new((PyTypeObject *)hit_type, args, NULL);
+    Py_DECREF(args);
+    return hit;
+}
+
+/* scan(text) -> (literal, pending): lint.matcher.Matcher.scan_python's loop, compiled. */
+static PyObject *
+automaton_scan(Automaton *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be a str");
+        return NULL;
+    }
+    if (self->delta == NULL || self->entries == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "automaton entries not set");
+        return NULL;
+    }
+    PyObject *literal = PyDict_New(), *pending = PyDict_New(), *result = NULL;
+    signed char small[256];
+    signed char *feasible = self->n_pendings <= 256 ? small : PyMem_Malloc(self->n_pendings);
+    if (!literal || !pending || !feasible) {
+        if (!feasible) PyErr_NoMemory();
+        goto done;
+    }
+    memset(feasible, -1, self->n_pendings);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const int32_t *delta = self->delta;
+    const Py_ssize_t width = self->width;
+    int32_t state = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        state = delta[(Py_ssize_t)state * width + column_of(self, PyUnicode_READ(kind, data, i))];
+        for (int32_t o = self->out_start[state]; o < self->out_start[state + 1]; o++) {
+            int32_t key = self->out_keys[o];
+            Py_ssize_t end = i + 1, start = end - self->key_len[key];
+            for (int32_t e = self->entry_start[key]; e < self->entry_start[key + 1]; e++) {
+                Entry *entry = &self->entries[e];
+                Py_ssize_t begin = start, stop = end;
+                PyObject *item;
+                if (entry->rest != Py_None) {
+                    if (!entry->single) {
+                        signed char ok = feasible[entry->pending_id];
+                        if (ok < 0) {
+                            int r = can_complete(entry->later, text);
+                            if (r < 0)
+                                goto done;
+                            ok = feasible[entry->pending_id] = (signed char)r;
+                        }
+                        if (!ok)
+                            continue;
+                    }
+                    if (entry->slotted && !reduplicated(kind, data, n, start, end, &begin, &stop))
+                        continue;
+                }
+                if (entry->rest == Py_None || entry->single) {
+                    item = make_hit(self->hit_type, entry->index, begin, stop);
+                    if (item == NULL || append_to(literal, entry->owner, item) < 0) {
+                        Py_XDECREF(item);
+                        goto done;
+                    }
+                }
+                else {
+                    item = Py_BuildValue("(OOnn)", entry->index, entry->rest, begin, stop);
+                    if (item == NULL || append_to(pending, entry->owner, item) < 0) {
+                        Py_XDECREF(item);
+                        goto done;
+                    }
+                }
+                Py_DECREF(item);
+            }
+        }
+    }
+    result = PyTuple_Pack(2, literal, pending);
+done:
+    Py_XDECREF(literal);
+    Py_XDECREF(pending);
+    if (feasible && feasible != small)
+        PyMem_Free(feasible);
+    return result;
+}
+
+static PyMethodDef automaton_methods[] = {
+    {"iter", (PyCFunction)automaton_iter, METH_O,
+     "iter(text) -> list of (end index, value), by end position, longest key first"},
+    {"set_entries", (PyCFunction)automaton_set_entries, METH_VARARGS,
+     "set_entries(entries, n_pendings, hit_type): what scan() does with each key's matches"},
+    {"scan", (PyCFunction)automaton_scan, METH_O,
+     "scan(text) -> (literal, pending): hits grouped by owner, as lint.matcher.Matcher.scan_python"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject AutomatonType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "cslint._core.Automaton",
+    .tp_basicsize = sizeof(Automaton),
+    .tp_dealloc = (destructor)automaton_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A DFA built by cslint.matcher (see the module docstring).",
+    .tp_methods = automaton_methods,
+    .tp_init = (initproc)automaton_init,
+    .tp_new = PyType_GenericNew,
+};
+
+static PyMethodDef core_methods[] = {
+    {"configure", core_configure, METH_VARARGS, "hand over the fold and noise tables"},
+    {"fold_compact", core_fold_compact, METH_O,
+     "fold_compact(text) -> (folded, compact); (folded, None): mask placeholders, then compact(); "
+     "None: the Python path"},
+    {"compact", core_compact, METH_O, "compact(folded) -> folded without its noise characters"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef core_module = {
+    PyModuleDef_HEAD_INIT, "cslint._core", "The compiled hot path of cslint (optional).", -1, core_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__core(void)
+{
+    if (PyType_Ready(&AutomatonType) < 0)
+        return NULL;
+    PyObject *module = PyModule_Create(&core_module);
+    if (module == NULL)
+        return NULL;
+    if (PyModule_AddObjectRef(module, "Automaton", (PyObject *)&AutomatonType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

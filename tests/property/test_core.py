@@ -1,0 +1,163 @@
+"""The compiled core (lint/_core.c) gives exactly what the pure-Python reference gives.
+
+Both paths run in this process: `normalize_pure` and `Matcher.scan_python` are the reference,
+`Checker(compiled=False)` runs the whole engine on them. Inputs mix Simplified and Traditional
+phrases, noise inside phrases, emoji and other astral characters, full-width Latin, placeholders,
+the characters that have a phrase fix-up (覆 瞭 藉 俱 鍊), clause punctuation and arbitrary Unicode.
+Where the core was not built these tests are skipped; the last ones check that the pure path runs
+then (and with CSLINT_PURE=1), in a child process.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cslint import normalize as norm
+from cslint.checker import Checker
+from cslint.matcher import make_automaton
+from cslint.model import CHANNELS, POSITIONS
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from opencc import OpenCC
+
+ROOT = Path(__file__).resolve().parents[2]
+compiled_only = pytest.mark.skipif(not norm.COMPILED, reason="the compiled core was not built here")
+SETTINGS = settings(max_examples=300, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+PHRASES = [
+    "不知道", "不清楚", "应该是", "你好", "你的", "您好", "请您稍等", "为您提供", "请提供订单号", "您提供一下",
+    "无法", "不支持", "很抱歉", "工单", "SKU", "policy", "喂", "这个这个", "就是说", "木有", "难道您没收到短信吗",
+    "不归我们部门管", "到底要不要", "修不修", "什么？", "有什么可以帮您", "哦", "呵呵", "[呵呵]", "连这都不会吗",
+    "覆盖", "回覆", "瞭解", "凭藉", "家俱", "手鍊", "颠覆", "这是我应该做的", "祝您生活愉快", "再见", "亲，",
+    "尊敬的客户：", "此致\n敬礼", "拍照发给我", "填写完之后", "麻烦您", "可以 … 吗",
+]
+_S2T = OpenCC("s2t")
+TRADITIONAL = sorted({_S2T.convert(p) for p in PHRASES})
+PLACEHOLDERS = ["[订单x]", "[数字x]", "[PHONE]", "{name}", "{{order_id}}", "${amount}", "%s", "%(name)s",
+                "【客户姓名】", "［ＮＡＭＥ］", "【", "[", "{", "%"]
+NOISE = [" ", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "*", ".", "·", "-", "_", "~", "/",
+         "|", "…", "⋯", "\u3000", "\u00a0", "\t", "\x07", "\x85"]
+ASTRAL = ["😅", "👍🏽", "🇨🇳", "👨\u200d👩\u200d👧", "𠮷", "𡞵", "\U0002a6a5", "\U00010000"]
+OTHER = ["，", "。", "？", "!", "\n", "\r\n", "ＳＫＵ", "Ａ", "１２", "ABC", "“", "”", "（", "）", "\ue000", "\ue001"]
+
+
+@st.composite
+def noisy(draw):
+    phrase = draw(st.sampled_from(PHRASES + TRADITIONAL))
+    out = [phrase[0]]
+    for ch in phrase[1:]:
+        out.append(draw(st.sampled_from(["", "", ""] + NOISE)))
+        out.append(ch)
+    return "".join(out)
+
+
+pieces = st.one_of(
+    st.sampled_from(PHRASES), st.sampled_from(TRADITIONAL), noisy(), st.sampled_from(PLACEHOLDERS),
+    st.sampled_from(NOISE), st.sampled_from(ASTRAL), st.sampled_from(OTHER), st.text(max_size=5),
+)
+texts = st.one_of(st.lists(pieces, max_size=16).map("".join), st.text(max_size=40))
+
+
+@pytest.fixture(scope="module")
+def checkers():
+    packs = ["default", "ecommerce"]
+    pure = Checker.from_packs(packs)
+    pure_checker = Checker(pure.packs, compiled=False, segmenter=pure.segmenter)
+    if not norm.COMPILED:
+        return None, pure_checker
+    return Checker(pure.packs, compiled=True, segmenter=pure.segmenter), pure_checker
+
+
+@compiled_only
+@SETTINGS
+@given(text=texts)
+def test_fold_compact_and_offset_map_equal_the_reference(text):
+    compiled, pure = norm.normalize(text), norm.normalize_pure(text)
+    assert (compiled.folded, compiled.compact) == (pure.folded, pure.compact)
+    for i in range(len(pure.compact) + 1):
+        assert compiled.to_folded(i) == pure.to_folded(i) if i < len(pure.compact) else True
+        for j in range(i, min(len(pure.compact), i + 4) + 1):
+            assert compiled.compact_span_to_original(i, j) == pure.compact_span_to_original(i, j)
+
+
+@compiled_only
+@SETTINGS
+@given(text=texts)
+def test_scan_equals_the_reference(checkers, text):
+    compiled, pure = checkers
+    compact = norm.normalize_pure(text).compact
+    fast, slow = compiled._matcher.scan(compact), pure._matcher.scan_python(compact)
+    assert fast.literal == slow.literal
+    assert fast.pending == slow.pending
+
+
+@compiled_only
+@SETTINGS
+@given(keys=st.lists(st.text(alphabet="您好不知道ab😅\u3000", min_size=1, max_size=4), min_size=1, max_size=12,
+                     unique=True),
+       text=st.text(alphabet="您好不知道ab😅\u3000c", max_size=30))
+def test_automaton_reports_what_pyahocorasick_reports(keys, text):
+    values = {key: (len(key), i) for i, key in enumerate(keys)}
+    assert make_automaton(values, True).iter(text) == list(make_automaton(values, False).iter(text))
+
+
+def diagnostics(result):
+    return [(d.rule_id, d.start, d.end, d.text, d.message, [s.text for s in d.suggestions],
+             [d.edit_dict(s) for s in d.suggestions]) for d in result.diagnostics]
+
+
+@compiled_only
+@SETTINGS
+@given(text=texts, channel=st.sampled_from(CHANNELS), position=st.sampled_from(POSITIONS))
+def test_every_diagnostic_equals_the_reference(checkers, text, channel, position):
+    compiled, pure = checkers
+    fast, slow = compiled.check(text, channel, position), pure.check(text, channel, position)
+    assert diagnostics(fast) == diagnostics(slow)
+    assert (fast.fixed, fast.script) == (slow.fixed, slow.script)
+
+
+@compiled_only
+def test_the_compiled_checker_is_the_default():
+    assert Checker.from_packs(["default"]).compiled is True
+
+
+def test_a_pure_checker_can_always_be_made(checkers):
+    _, pure = checkers
+    assert pure.compiled is False
+    assert [d.rule_id for d in pure.check("你好，这个我不知道").diagnostics] == ["ni-instead-of-nin", "declares-ignorance"]
+
+
+PROBE = ("import cslint, cslint.normalize as n; from cslint.checker import Checker; "
+         "r = Checker.from_packs(['default']).check('你好，这个我不 知道'); "
+         "print(cslint.__file__, n.COMPILED, Checker.from_packs(['default']).compiled, [d.rule_id for d in r.diagnostics])")
+
+
+def test_cslint_pure_forces_the_python_path():
+    env = {**os.environ, "CSLINT_PURE": "1"}
+    out = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True).stdout
+    assert " False False ['ni-instead-of-nin', 'declares-ignorance']" in out
+
+
+def test_without_the_extension_the_pure_path_runs(tmp_path):
+    """A copy of the package with no compiled module in it (as where no compiler was found)."""
+    package = tmp_path / "cslint"
+    shutil.copytree(ROOT / "lint", package, ignore=shutil.ignore_patterns("*.so", "*.pyd", "__pycache__"))
+    shutil.copytree(ROOT / "rules", package / "_packs")
+    env = {k: v for k, v in os.environ.items() if k != "CSLINT_PURE"}
+    env["PYTHONPATH"] = str(tmp_path)
+    # an editable install's finder would still hand out the built module: only the copy may answer
+    unhook = "import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'Editable' not in getattr(f, '__name__', '')]; "
+    out = subprocess.run([sys.executable, "-c", unhook + PROBE], env=env, capture_output=True, text=True, check=True,
+                         cwd=tmp_path).stdout
+    assert out.startswith(str(package / "__init__.py")), out  # the copy, not the installed package
+    assert " False False ['ni-instead-of-nin', 'declares-ignorance']" in out
