@@ -381,9 +381,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     status = ExitStatus.OK
     left = Tally(allow)
     jobs = jsonl_jobs(files, args) if args.input_format == "jsonl" else file_jobs(files, args, in_place)
-    from .fix_files import FileFixes
+    rewrites = None
+    if in_place and (args.fix or args.diff):
+        from .fix_files import FileFixes
 
-    rewrites = FileFixes(allow, sys.stdout if args.diff else None) if in_place and (args.fix or args.diff) else None
+        rewrites = FileFixes(allow, sys.stdout if args.diff else None)
     for job in jobs:
         if job.outcome.error is None and not job.done:
             run_job(checker, job, allow, args.fix, args.report_unused_disables)
@@ -644,12 +646,44 @@ def _command(sub: argparse._SubParsersAction, name: str, handler: Callable[[argp
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _VersionAction(argparse.Action):
+    """`--version`, looking the installed version up only when asked (importlib.metadata is slow
+    to import)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show program's version number and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        parser._print_message(f"{parser.prog} {_version()}\n", sys.stdout)
+        parser.exit()
+
+
+# commands whose options live in their own modules (which import a lot): with `only` set to
+# another command, build_parser gives them a bare parser and never imports those modules
+_LAZY = ("serve", "precision", "scan", "replay", "sample", "completion")
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command word of a command line (`cslint` takes no option before it but --help/--version)."""
+    for word in argv:
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only` naming a command, the commands of _LAZY other than that one
+    are bare (a start-up of `cslint check` then imports neither the scanner nor the server)."""
     packs = _pack_options()
     config_file = _config_options()
     parser = argparse.ArgumentParser(prog="cslint", description="Check Chinese customer-service replies.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    bare = set(_LAZY) - {only} if only is not None else set()
 
     check = _command(sub, "check", cmd_check, "check replies (stdin when no FILE is given)", [packs, config_file])
     check.add_argument("files", nargs="*", metavar="PATH",
@@ -707,33 +741,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("pack_file", metavar="PACK", help="pack id or .yaml path")
     _packs_dir_option(validate)
 
-    from .serve_command import add_arguments as add_serve_arguments, cmd_serve
-
-    serve = _command(sub, "serve", cmd_serve, "run the HTTP service (FastAPI under uvicorn)", [packs, config_file])
-    add_serve_arguments(serve)
-
-    from .precision import add_arguments as add_precision_arguments, cmd_precision
-
-    precision = _command(sub, "precision", cmd_precision,
-                         "per-rule precision and recall on every labelled set (docs/precision.md)")
-    add_precision_arguments(precision)
-
-    from .scan.command import add_arguments as add_scan_arguments, cmd_scan
-
-    scan = _command(sub, "scan", cmd_scan, "QA batch scan of transcript files into reports", [packs, config_file])
-    add_scan_arguments(scan)
-
-    from .scan.replay import add_arguments as add_replay_arguments, cmd_replay
-
-    replay = _command(sub, "replay", cmd_replay, "scan the same transcripts with the rules before and after a change "
-                      "and report what it adds, removes and does to agents' scores")
-    _packs_dir_option(replay)
-    add_replay_arguments(replay)
-
-    from .judging import add_arguments as add_sample_arguments, cmd_sample
-
-    sample = _command(sub, "sample", cmd_sample, "draw findings of a scan, per rule, into a sheet for supervisors to judge")
-    add_sample_arguments(sample)
+    _lazy_commands(sub, bare, packs, config_file, "serve", "precision", "scan", "replay", "sample")
 
     evaluation = _command(sub, "eval", cmd_eval, "score the packs against a labelled .jsonl file", [packs, config_file])
     evaluation.add_argument("file", metavar="FILE.jsonl", help="labelled replies; with --judged, the scan's findings.jsonl")
@@ -744,10 +752,43 @@ def build_parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--corpus", metavar="DIR",
                             help="where the corpus files named by labels without text are (e.g. ../shared/corpora)")
 
-    from .completion import add_arguments as add_completion_arguments, cmd_completion
-
-    add_completion_arguments(_command(sub, "completion", cmd_completion, "print a shell completion script (bash, zsh or fish)"))
+    _lazy_commands(sub, bare, packs, config_file, "completion")
     return parser
+
+
+def _lazy_commands(sub: argparse._SubParsersAction, bare: set[str], packs: argparse.ArgumentParser,
+                   config_file: argparse.ArgumentParser, *names: str) -> None:
+    """The commands of _LAZY named, in order: whole, or bare (a name and a help line) when in `bare`."""
+    helps = {
+        "serve": "run the HTTP service (FastAPI under uvicorn)",
+        "precision": "per-rule precision and recall on every labelled set (docs/precision.md)",
+        "scan": "QA batch scan of transcript files into reports",
+        "replay": "scan the same transcripts with the rules before and after a change "
+                  "and report what it adds, removes and does to agents' scores",
+        "sample": "draw findings of a scan, per rule, into a sheet for supervisors to judge",
+        "completion": "print a shell completion script (bash, zsh or fish)",
+    }
+    for name in names:
+        if name in bare:
+            sub.add_parser(name, help=helps[name], description=helps[name])
+            continue
+        if name == "serve":
+            from .serve_command import add_arguments, cmd_serve as handler
+        elif name == "precision":
+            from .precision import add_arguments, cmd_precision as handler
+        elif name == "scan":
+            from .scan.command import add_arguments, cmd_scan as handler
+        elif name == "replay":
+            from .scan.replay import add_arguments, cmd_replay as handler
+        elif name == "sample":
+            from .judging import add_arguments, cmd_sample as handler
+        else:
+            from .completion import add_arguments, cmd_completion as handler
+        parents = [packs, config_file] if name in ("serve", "scan") else []
+        command = _command(sub, name, handler, helps[name], parents)
+        if name == "replay":
+            _packs_dir_option(command)
+        add_arguments(command)
 
 
 # --- entry point --------------------------------------------------------------------------------
@@ -772,7 +813,7 @@ def _exit_code(code: object) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     _prepare_process()
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(_command_named(sys.argv[1:] if argv is None else argv)).parse_args(argv)
         if hasattr(args, "isolated") and args.handler not in (cmd_check, cmd_config):
             apply_config_packs(args)
         status = int(args.handler(args))

@@ -2,19 +2,20 @@
 
 Packs are read with `yaml.compose`, so every key still knows its line; a Fields object turns
 one mapping node into checked Python values or a PackError that points at the key at fault.
+PyYAML is imported on first use: a process that finds its packs in the cache (lint.packs) never
+parses YAML.
 """
 from __future__ import annotations
 
 import reprlib
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
-
-import yaml
-import yaml.composer
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .errors import PackError
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 _MISSING = object()
 
@@ -28,7 +29,15 @@ def shown(value: Any) -> str:
     return _SHOWN.repr(value)
 
 
+def _nodes():
+    import yaml.nodes
+
+    return yaml.nodes
+
+
 def to_python(node: Node) -> Any:
+    from yaml.constructor import SafeConstructor
+
     return SafeConstructor().construct_object(node, deep=True)
 
 
@@ -41,7 +50,7 @@ class Fields:
         self.path = path
         self.rule_id = rule_id
         self.node = node
-        if not isinstance(node, MappingNode):
+        if not isinstance(node, _nodes().MappingNode):
             raise PackError(path, node_line(node), f"expected {what}", rule_id)
         self.nodes: dict[str, Node] = {}
         for key_node, value_node in node.value:
@@ -69,7 +78,7 @@ class Fields:
         for key, node in self.nodes.items():
             if key not in allowed:
                 raise PackError(
-                    self.path, node_line(node) - (0 if isinstance(node, ScalarNode) else 0),
+                    self.path, node_line(node),
                     f"unknown key '{key}' (allowed: {', '.join(sorted(allowed))})", self.rule_id,
                 )
 
@@ -125,7 +134,8 @@ class Fields:
             if default is _MISSING:
                 raise self.error(None, f"missing required key '{key}'")
             return list(default)
-        items = node.value if isinstance(node, SequenceNode) else [node] if isinstance(node, ScalarNode) else None
+        nodes = _nodes()
+        items = node.value if isinstance(node, nodes.SequenceNode) else [node] if isinstance(node, nodes.ScalarNode) else None
         if items is None:
             raise self.error(key, f"'{key}' must be a list of strings")
         result = []
@@ -144,23 +154,30 @@ class Fields:
 MAX_DEPTH = 64  # real packs nest about 6 levels; PyYAML's composer recurses once per level
 
 
-class _DepthLimitedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses nesting deeper than MAX_DEPTH at the node that goes too deep,
-    before the recursive composer (and later the constructor) can hit Python's recursion limit."""
+@lru_cache(maxsize=1)
+def _depth_limited_loader() -> type:
+    import yaml
+    import yaml.composer
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
+    class DepthLimitedLoader(yaml.SafeLoader):
+        """SafeLoader that refuses nesting deeper than MAX_DEPTH at the node that goes too deep,
+        before the recursive composer (and later the constructor) can hit Python's recursion limit."""
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
-                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self._depth = 0
+
+        def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH:
+                    mark = self.peek_event().start_mark
+                    raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_DEPTH} levels deep", mark)
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+
+    return DepthLimitedLoader
 
 
 @contextmanager
@@ -168,6 +185,8 @@ def yaml_failures(path: str) -> Iterator[None]:
     """Whatever the YAML layer raises while a pack file is read (bad syntax, an unhashable key, a
     recursive alias, a structure too deep for Python) as a PackError naming the file, and the
     line where the error has one."""
+    import yaml
+
     try:
         yield
     except yaml.MarkedYAMLError as exc:
@@ -182,7 +201,7 @@ def yaml_failures(path: str) -> Iterator[None]:
 
 def compose(path: str, text: str) -> Node:
     """The pack file's node tree; PackError (see `yaml_failures`) when it cannot be read."""
-    loader = _DepthLimitedLoader(text)
+    loader = _depth_limited_loader()(text)
     try:
         with yaml_failures(path):
             node = loader.get_single_node()

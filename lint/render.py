@@ -21,12 +21,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any, Iterable, TextIO
-from urllib.parse import quote
-from xml.sax.saxutils import escape as xml_escape, quoteattr as xml_quoteattr
+from typing import TYPE_CHECKING, Any, Iterable, TextIO
 
-from .evaluate import Counts, Report
 from .model import Applicability, Category, Diagnostic, Rule, Severity, Suggestion
+
+if TYPE_CHECKING:
+    from .evaluate import Counts, Report
 
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 CATEGORY_ORDER = tuple(c.value for c in Category)
@@ -354,6 +354,8 @@ def artifact_uri(path: str) -> str:
     absolute ones become file: URIs; stdin (no path) is "stdin"."""
     if not path or path in ("-", "<stdin>"):
         return STDIN_URI
+    from urllib.parse import quote
+
     pure = PurePath(path)
     if pure.is_absolute():
         return Path(path).as_uri()
@@ -521,10 +523,14 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 def xml_text(value: str) -> str:
     """Text XML 1.0 can hold: characters it forbids (control characters, lone surrogates) become
     visible \\uXXXX escapes; then &, < and > are escaped."""
+    from xml.sax.saxutils import escape as xml_escape
+
     return xml_escape(_XML_INVALID.sub(lambda m: f"\\u{ord(m.group()):04x}", value))
 
 
 def xml_attr(value: str) -> str:
+    from xml.sax.saxutils import quoteattr as xml_quoteattr
+
     return xml_quoteattr(_XML_INVALID.sub(lambda m: f"\\u{ord(m.group()):04x}", value))
 
 

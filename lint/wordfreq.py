@@ -23,16 +23,10 @@ import tempfile
 import threading
 from pathlib import Path
 
+from .cachefiles import cache_dir
+
 INDEX_VERSION = 1  # bump when the file's layout changes
 REMEMBERED_MAX = 200_000  # looked-up words kept in memory (a scan needs a few thousand)
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get("CSLINT_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cslint"
 
 
 class WordFrequencies:
@@ -83,6 +77,14 @@ class WordFrequencies:
 
     def __setitem__(self, word: str, frequency: int) -> None:
         self._added[word] = frequency
+
+    def changes(self) -> dict[str, int]:
+        """The words set at run time (jieba's add_word and del_word), with their frequencies."""
+        return dict(self._added)
+
+    def apply_changes(self, changes: dict[str, int]) -> None:
+        """Set words as `changes()` returned them (lint.segment keeps them between runs)."""
+        self._added.update(changes)
 
 
 def open_frequencies(dictionary: str | os.PathLike, directory: Path | None = None) -> WordFrequencies | None:

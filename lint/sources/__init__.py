@@ -13,27 +13,23 @@ lint/fix_files.py writes edits of the replies back into the file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator, Sequence
 
-from .decode import decode_file
 from .model import Location, Reply, SourceError, SourceFile
-from .structured import read_json, read_yaml
-from .tables import read_csv, read_tsv, read_xlsx
-from .text import read_markdown, read_text
-from .walk import iter_files, repository_root
 
-# extension -> (format name, reader of decoded text); .xlsx is read from the file itself
-TEXT_READERS: dict[str, tuple[str, Callable[..., list[Reply]]]] = {
-    ".txt": ("text", read_text),
-    ".md": ("markdown", read_markdown),
-    ".markdown": ("markdown", read_markdown),
-    ".yaml": ("yaml", read_yaml),
-    ".yml": ("yaml", read_yaml),
-    ".json": ("json", read_json),
-    ".csv": ("csv", read_csv),
-    ".tsv": ("tsv", read_tsv),
+# extension -> format name; .xlsx is read from the file itself. The readers (and what they
+# import: PyYAML, pathspec, openpyxl) are imported when a file of their format is read.
+FORMATS: dict[str, str] = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "tsv",
 }
-SUFFIXES = (*TEXT_READERS, ".xlsx")
+SUFFIXES = (*FORMATS, ".xlsx")
 TABLES = ("csv", "tsv")
 
 __all__ = ["Location", "Reply", "SourceError", "SourceFile", "SUFFIXES", "iter_files", "read_source",
@@ -45,7 +41,36 @@ def format_of(path: str) -> str:
     suffix = Path(path).suffix.lower()
     if suffix == ".xlsx":
         return "xlsx"
-    return TEXT_READERS.get(suffix, ("text", read_text))[0]
+    return FORMATS.get(suffix, "text")
+
+
+def _reader(fmt: str) -> Callable[..., list[Reply]]:
+    """The function that reads decoded text of format `fmt` into replies."""
+    if fmt in ("text", "markdown"):
+        from .text import read_markdown, read_text
+
+        return read_text if fmt == "text" else read_markdown
+    if fmt in ("yaml", "json"):
+        from .structured import read_json, read_yaml
+
+        return read_yaml if fmt == "yaml" else read_json
+    from .tables import read_csv, read_tsv
+
+    return read_csv if fmt == "csv" else read_tsv
+
+
+def iter_files(paths: Sequence[str], suffixes: Iterable[str], include: Sequence[str] | None = None,
+               exclude: Sequence[str] | None = None, respect_gitignore: bool = True) -> Iterator[str]:
+    """lint.sources.walk.iter_files, imported when called (it needs pathspec only for folders)."""
+    from .walk import iter_files as walk
+
+    return walk(paths, suffixes, include, exclude, respect_gitignore)
+
+
+def repository_root(start: Path) -> Path | None:
+    from .walk import repository_root as root
+
+    return root(start)
 
 
 def read_source(path: str, column: str | None = None, encoding: str | None = None,
@@ -57,6 +82,8 @@ def read_source(path: str, column: str | None = None, encoding: str | None = Non
     if fmt == "xlsx":
         if max_bytes is not None and _size(path) > max_bytes:
             raise SourceError(path, f"file is larger than {max_bytes:,} bytes")
+        from .tables import read_xlsx
+
         return SourceFile(path, fmt, tuple(read_xlsx(path, column)), options={"column": column})
     try:
         with open(path, "rb") as handle:
@@ -71,8 +98,10 @@ def read_source(path: str, column: str | None = None, encoding: str | None = Non
 def parse_source(path: str, data: bytes, column: str | None = None, encoding: str | None = None) -> SourceFile:
     """Like `read_source`, from a text file's bytes already in hand (used to re-read a fix)."""
     fmt = format_of(path)
+    from .decode import decode_file
+
     text, used, bom = decode_file(path, data, encoding)
-    reader = TEXT_READERS.get(Path(path).suffix.lower(), ("text", read_text))[1]
+    reader = _reader(fmt)
     replies = reader(path, text, column) if fmt in TABLES else reader(path, text)
     return SourceFile(path, fmt, tuple(replies), text, used, bom, {"column": column, "encoding": encoding})
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 GITIGNORE = ".gitignore"
 
@@ -42,7 +43,7 @@ class _Ignores:
                 lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
             except OSError:
                 lines = None
-            self._specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+            self._specs[folder] = _spec_of(lines) if lines else None
         return self._specs[folder]
 
     def ignored(self, path: Path, root: Path, is_dir: bool) -> bool:
@@ -65,8 +66,14 @@ class _Ignores:
         return False
 
 
+def _spec_of(lines: Sequence[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # only when there are globs or .gitignore files to read
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
 def _globs(patterns: Sequence[str] | None) -> pathspec.GitIgnoreSpec | None:
-    return pathspec.GitIgnoreSpec.from_lines(patterns) if patterns else None
+    return _spec_of(patterns) if patterns else None
 
 
 def iter_files(paths: Iterable[str], suffixes: Iterable[str], include: Sequence[str] | None = None,

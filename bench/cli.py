@@ -1,0 +1,342 @@
+"""What does the `cslint` command cost around the engine? Start-up and the jsonl batch path, one run.
+
+1. Start-up. A fresh process checks one reply on stdin (`cslint check`), side by side with
+   `python -c pass` and `python -c "import cslint"`. The reply (STARTUP_REPLY) has a hit whose
+   word boundary only jieba can decide, so lint/segment.py loads jieba; a reply that needs no
+   word boundaries is timed too. Target: the jieba reply in at most 0.6 s of wall time, with
+   warm caches. The first run on a machine (an empty CSLINT_CACHE_DIR) builds the caches and is
+   printed as its own row. Rows are timed in rounds, in a rotating order, and the median and the
+   fastest round are printed.
+2. The jsonl batch path. `cslint check --input-format jsonl --format jsonl FILE` over every agent
+   turn of ../shared/corpora/*.jsonl (the project's corpora/sample_transcripts.jsonl without it)
+   against the engine alone: `Checker.check` over the same texts in this process, on a fresh
+   Checker with jieba loaded (so its window cache starts cold, as in the command). The command's
+   start-up is measured on an empty file and subtracted. Target: the command's cost per reply at
+   most 1.3 times the engine's.
+3. Output bytes. `--save-outputs DIR` writes what the command prints (stdout, stderr, status) for
+   the corpus file and for hostile jsonl and text inputs in every --format; `--compare-outputs DIR`
+   checks a later run prints exactly the same, so a speed-up can be compared against the code
+   before it.
+
+Subprocesses run with the caller's environment less PYTHONDONTWRITEBYTECODE and PYTHONUNBUFFERED
+(bytecode is written under a temporary PYTHONPYCACHEPREFIX, as an installed wheel has it; output
+is buffered, as in a user's shell), and with CSLINT_CACHE_DIR in a temporary folder.
+
+    .venv/bin/python bench/cli.py [--rounds N] [--limit N] [--save-outputs DIR] [--compare-outputs DIR]
+
+The script prints numbers and exits 0 (1 only when --compare-outputs finds a difference); the
+tests never look at timings.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_CORPORA = ROOT.parent / "shared" / "corpora"
+SAMPLE_TRANSCRIPTS = ROOT / "corpora" / "sample_transcripts.jsonl"
+BIN = Path(sys.executable).parent
+CSLINT = [str(BIN / "cslint")] if (BIN / "cslint").exists() else [sys.executable, "-m", "cslint"]
+
+STARTUP_REPLY = "这个我真不知道，你问下快递吧"  # 不知道 after 真: jieba decides the word boundary
+PLAIN_REPLY = "你好，你问下快递吧"  # hits whose boundaries need no jieba
+TARGET_STARTUP_S = 0.6
+TARGET_BATCH_RATIO = 1.3
+
+
+# --- environment and processes ------------------------------------------------------------------
+
+def child_env(cache_dir: Path, pycache: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "CSLINT_PACKS", "CSLINT_CACHE_DIR")}
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    env["CSLINT_CACHE_DIR"] = str(cache_dir)
+    return env
+
+
+def run(argv: list[str], env: dict[str, str], stdin: bytes = b"", out: Path | None = None) -> tuple[float, subprocess.CompletedProcess]:
+    """Wall time of one process, from spawn to exit; stdout to `out` when given (kept off this
+    process's pipes, as a shell redirection would)."""
+    if out is not None:
+        with open(out, "wb") as sink:
+            start = time.perf_counter()
+            proc = subprocess.run(argv, input=stdin, stdout=sink, stderr=subprocess.PIPE, env=env)
+            return time.perf_counter() - start, proc
+    start = time.perf_counter()
+    proc = subprocess.run(argv, input=stdin, capture_output=True, env=env)
+    return time.perf_counter() - start, proc
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+def transcript_files() -> list[Path]:
+    shared = sorted(SHARED_CORPORA.glob("*.jsonl")) if SHARED_CORPORA.is_dir() else []
+    return shared or [SAMPLE_TRANSCRIPTS]
+
+
+def agent_rows(limit: int | None) -> tuple[list[str], list[str]]:
+    """The agent turns' lines, as they are in the files, and their texts."""
+    lines, texts = [], []
+    for path in transcript_files():
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                if row.get("role") == "agent" and isinstance(row.get("text"), str):
+                    lines.append(line if line.endswith("\n") else line + "\n")
+                    texts.append(row["text"])
+    if limit is not None and limit < len(lines):
+        picked = [i * len(lines) // limit for i in range(limit)]
+        lines, texts = [lines[i] for i in picked], [texts[i] for i in picked]
+    return lines, texts
+
+
+def hostile_jsonl() -> str:
+    """Records that exercise every branch of the jsonl path: odd ids, bad lines, escapes."""
+    lines = [
+        '{"id": 1, "text": "你好，这个我真不知道，你问下快递吧"}',
+        '{"id": "a\\ud800b", "text": "喂\\ud83d 你好\\udc00"}',
+        '{"id": 1.5, "text": "您好，不知道"}',
+        '{"id": 123456789012345678901234567890, "text": "你好"}',
+        '{"id": NaN, "text": "你好"}',
+        '{"id": [1, {"x": null}], "text": "急什么"}',
+        '{"id": "dup", "id": "dup2", "text": "你好", "text": "木有"}',
+        '{"text": "没有 id 的回复，工单已经揽收"}',
+        '{"id": "t", "text": 5}',
+        '{"id": "n", "text": null}',
+        '{"id": "m"}',
+        '[1, 2]',
+        '"just a string"',
+        '{"id": "bad", "text": "x"',
+        '{"id": "bad2", "text": "x"} trailing',
+        '   ',
+        '',
+        '{"id": "ch", "text": "您好，请问", "channel": "fax"}',
+        '{"id": "pos", "text": "您好", "position": "closing", "channel": "email"}',
+        '{"id": "pos2", "text": "你好", "position": 3}',
+        '{"id": "ctl", "text": "你好\\u0001\\t\\n第二行\\r\\n \\u2028 \\"quoted\\" \\\\ back \\u007f \\u0000"}',
+        '{"id": "big", "text": "' + "你好，这个这个，应该是吧" * 50 + '"}',
+        '{"id": "-0", "text": "你们好"}',
+        '{"id": -0, "text": "您好，喂养"}',
+        '{"id": -0.0, "text": "您好"}',
+        '{"id": 1e400, "text": "说了多少遍了"}',
+        '{"id": 1E2, "text": "说了多少遍了"}',
+        '{"id": true, "text": "难道您没收到短信吗"}',
+        '{"id": {"nested": ["a", 1, 2.50]}, "text": "你好"}',
+        '{"id": "emoji😀", "text": "😀你好👍🏽亲"}',
+        '{"id": "cs", "text": "你好 # cslint: disable=ni-instead-of-nin"}',
+        '{"id": "cs2", "text": "您好 # cslint: disable=ni-instead-of-nin"}',
+        '\ufeff{"id": "bom-mid", "text": "你好"}',
+        '{"id": "deep", "text": "x", "extra": ' + '[' * 3000 + ']' * 3000 + '}',
+        '{"id": "deep2", "text": "x", "extra": ' + '[' * 600 + ']' * 600 + '}',
+        '{"id": "esc", "text": "\\u4f60\\u597d\\uff0c\\u6211\\u4e0d\\u77e5\\u9053"}',
+        '{"id": "last-no-newline", "text": "你好"}',
+    ]
+    return "\n".join(lines)
+
+
+def write_inputs(folder: Path, corpus_lines: list[str]) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "corpus.jsonl": folder / "corpus.jsonl",
+        "hostile.jsonl": folder / "hostile.jsonl",
+        "bad-utf8.jsonl": folder / "bad-utf8.jsonl",
+        "reply1.txt": folder / "reply1.txt",
+        "reply2.txt": folder / "reply2.txt",
+        "empty.jsonl": folder / "empty.jsonl",
+    }
+    paths["corpus.jsonl"].write_text("".join(corpus_lines), encoding="utf-8")
+    paths["hostile.jsonl"].write_bytes(hostile_jsonl().encode("utf-8", "surrogatepass"))
+    paths["bad-utf8.jsonl"].write_bytes(b'{"id": 1, "text": "\xff\xfe\xe4"}\n{"id": 2, "text": "\xe4\xbd\xa0\xe5\xa5\xbd"}\n')
+    paths["reply1.txt"].write_text("您好，你的订单我这边查了一下，这个这个……应该是仓库那边还没发货，不知道具体什么时候能发。\n"
+                                   "第二行 你 看下\n", encoding="utf-8")
+    paths["reply2.txt"].write_text("喂，您好", encoding="utf-8")
+    paths["empty.jsonl"].write_bytes(b"")
+    return paths
+
+
+# --- 1. start-up --------------------------------------------------------------------------------
+
+def jieba_consulted(reply: str) -> bool:
+    """Whether checking `reply` makes lint/segment.py load jieba (checked in this process)."""
+    from cslint.checker import Checker
+
+    checker = Checker.from_packs(["default"])
+    checker.check(reply)
+    return checker.segmenter._tokenizer is not None
+
+
+def startup(rounds: int, work: Path) -> None:
+    pycache = work / "pycache"
+    warm_cache = work / "cache-warm"
+    python = sys.executable
+    # bytecode first (an installed wheel has it), with a cache folder used for nothing else
+    run(CSLINT + ["check"], child_env(work / "cache-pyc", pycache), STARTUP_REPLY.encode())
+    run([python, "-c", "import cslint"], child_env(work / "cache-pyc", pycache))
+    first, proc = run(CSLINT + ["check"], child_env(warm_cache, pycache), STARTUP_REPLY.encode())
+    second, _ = run(CSLINT + ["check"], child_env(warm_cache, pycache), STARTUP_REPLY.encode())
+    cases = {
+        "python -c pass": ([python, "-c", "pass"], b""),
+        'python -c "import cslint"': ([python, "-c", "import cslint"], b""),
+        "cslint check (reply needing jieba)": (CSLINT + ["check"], STARTUP_REPLY.encode()),
+        "cslint check (reply needing no jieba)": (CSLINT + ["check"], PLAIN_REPLY.encode()),
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    env = child_env(warm_cache, pycache)
+    names = list(cases)
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            argv, stdin = cases[name]
+            times[name].append(run(argv, env, stdin)[0])
+    print(f"== 1. start-up: one reply on stdin, a fresh process each time ({rounds} rounds, rotating order)")
+    print(f"   reply: {STARTUP_REPLY}  (jieba consulted: {'yes' if jieba_consulted(STARTUP_REPLY) else 'NO'}; "
+          f"exit {proc.returncode})")
+    base = statistics.median(times["python -c pass"])
+    print(f"   {'':42} {'median':>8} {'fastest':>8} {'x pass':>7}")
+    for name in names:
+        median = statistics.median(times[name])
+        print(f"   {name:42} {median:8.3f} {min(times[name]):8.3f} {median / base:7.1f}")
+    print(f"   {'cslint check, first run (empty cache dir)':42} {first:8.3f}")
+    print(f"   {'cslint check, second run':42} {second:8.3f}")
+    median = statistics.median(times["cslint check (reply needing jieba)"])
+    verdict = "met" if median <= TARGET_STARTUP_S else "NOT met"
+    print(f"   target: reply needing jieba <= {TARGET_STARTUP_S:.1f} s (median, warm caches): {median:.3f} s, {verdict}")
+
+
+# --- 2. the jsonl batch path --------------------------------------------------------------------
+
+def engine_pass(texts: list[str]) -> float:
+    """One pass of Checker.check over `texts` on a fresh checker, jieba loaded beforehand."""
+    from cslint.checker import Checker
+
+    checker = Checker.from_packs(["default"])
+    checker.segmenter.warm_up()
+    check = checker.check
+    start = time.perf_counter()
+    for text in texts:
+        check(text)
+    return time.perf_counter() - start
+
+
+def batch(rounds: int, work: Path, paths: dict[str, Path], texts: list[str]) -> None:
+    env = child_env(work / "cache-warm", work / "pycache")
+    argv = CSLINT + ["check", "--input-format", "jsonl", "--format", "jsonl"]
+    run(argv + [str(paths["corpus.jsonl"])], env, out=work / "batch.out")  # warm caches and bytecode
+    engine, command, empty = [], [], []
+    for r in range(rounds):
+        steps = [
+            lambda: engine.append(engine_pass(texts)),
+            lambda: command.append(run(argv + [str(paths["corpus.jsonl"])], env, out=work / "batch.out")[0]),
+            lambda: empty.append(run(argv + [str(paths["empty.jsonl"])], env)[0]),
+        ]
+        for step in steps[r % 3:] + steps[:r % 3]:
+            step()
+    n = len(texts)
+    best_engine, best_command, best_empty = min(engine), min(command), min(empty)
+    per_engine = best_engine / n * 1e6
+    per_command = (best_command - best_empty) / n * 1e6
+    size = paths["corpus.jsonl"].stat().st_size
+    print(f"\n== 2. jsonl batch: {n:,} agent turns ({size / 1e6:.1f} MB), fastest of {rounds} rounds, rotating order")
+    print(f"   {'engine: Checker.check in process':42} {best_engine:8.3f} s  {per_engine:7.1f} µs/reply")
+    print(f"   {'cslint check --input-format jsonl --format jsonl':42} {best_command:8.3f} s")
+    print(f"   {'  of which start-up (same command, empty file)':42} {best_empty:8.3f} s")
+    print(f"   {'  per reply (total - start-up) / replies':42} {best_command - best_empty:8.3f} s  {per_command:7.1f} µs/reply")
+    ratio = per_command / per_engine
+    verdict = "met" if ratio <= TARGET_BATCH_RATIO else "NOT met"
+    print(f"   command per reply / engine per reply: {ratio:.2f}x (target <= {TARGET_BATCH_RATIO}x: {verdict}); "
+          f"command over the file / engine: {best_command / best_engine:.2f}x")
+
+
+# --- 3. output bytes ----------------------------------------------------------------------------
+
+OUTPUT_CASES: list[tuple[str, list[str]]] = [
+    (f"{source}.{fmt}", ["--input-format", "jsonl", "--format", fmt, source])
+    for source in ("corpus.jsonl", "hostile.jsonl")
+    for fmt in ("jsonl", "json", "text", "sarif", "github", "junit")
+] + [
+    ("hostile.jsonl.fix.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--fix", "hostile.jsonl"]),
+    ("hostile.jsonl.unsafe.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--fix", "--unsafe-fixes",
+                                    "hostile.jsonl"]),
+    ("hostile.jsonl.stdin.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "-"]),
+    ("bad-utf8.jsonl.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "bad-utf8.jsonl"]),
+    ("bad-utf8.jsonl.gb18030.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--encoding", "gb18030",
+                                      "bad-utf8.jsonl"]),
+] + [
+    (f"replies.{fmt}", ["--format", fmt, "reply1.txt", "reply2.txt"])
+    for fmt in ("jsonl", "json", "text", "sarif", "github", "junit")
+] + [
+    ("reply1.fix.text", ["--fix", "reply1.txt"]),
+    ("reply1.stdin.text", ["-"]),
+]
+
+
+def outputs(work: Path, paths: dict[str, Path]) -> dict[str, bytes]:
+    """Every case's stdout, stderr and exit status, as one blob per case."""
+    env = child_env(work / "cache-warm", work / "pycache")
+    found = {}
+    for name, args in OUTPUT_CASES:
+        stdin = paths["hostile.jsonl"].read_bytes() if name.endswith(".stdin.jsonl") else (
+            paths["reply1.txt"].read_bytes() if name.endswith(".stdin.text") else b"")
+        proc = subprocess.run(CSLINT + ["check", "--isolated", *args], input=stdin, capture_output=True,
+                              env=env, cwd=paths["corpus.jsonl"].parent)
+        found[name] = b"status %d\n--- stdout\n%s\n--- stderr\n%s" % (proc.returncode, proc.stdout, proc.stderr)
+    return found
+
+
+def save_outputs(found: dict[str, bytes], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, blob in found.items():
+        (folder / name).write_bytes(blob)
+    print(f"\n== 3. output bytes: {len(found)} cases saved to {folder}")
+
+
+def compare_outputs(found: dict[str, bytes], folder: Path) -> bool:
+    differ = [name for name, blob in found.items()
+              if not (folder / name).is_file() or (folder / name).read_bytes() != blob]
+    total = sum(len(b) for b in found.values())
+    print(f"\n== 3. output bytes: {len(found) - len(differ)} of {len(found)} cases identical to {folder} "
+          f"({total / 1e6:.1f} MB, sha1 {hashlib.sha1(b''.join(found.values())).hexdigest()[:12]})")
+    for name in differ:
+        print(f"   DIFFERS: {name}")
+    return not differ
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=7, help="start-up rounds (batch: a third, at least 3)")
+    parser.add_argument("--limit", type=int, default=None, help="at most this many agent turns")
+    parser.add_argument("--save-outputs", metavar="DIR", help="save the command's outputs of every case here")
+    parser.add_argument("--compare-outputs", metavar="DIR", help="compare the outputs with those saved here")
+    parser.add_argument("--skip-timings", action="store_true", help="only save or compare outputs")
+    args = parser.parse_args(argv)
+    lines, texts = agent_rows(args.limit)
+    work = Path(tempfile.mkdtemp(prefix="cslint-bench-cli-"))
+    try:
+        paths = write_inputs(work / "inputs", lines)
+        if not args.skip_timings:
+            startup(args.rounds, work)
+            batch(max(3, args.rounds // 2), work, paths, texts)
+        ok = True
+        if args.save_outputs or args.compare_outputs:
+            found = outputs(work, paths)
+            if args.save_outputs:
+                save_outputs(found, Path(args.save_outputs))
+            if args.compare_outputs:
+                ok = compare_outputs(found, Path(args.compare_outputs))
+        return 0 if ok else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
