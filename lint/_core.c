@@ -206,6 +206,237 @@ core_compact(PyObject *self, PyObject *text)
     return result;
 }
 
+/* compact_span(folded, start, end) -> (start, end) in folded: NormalizedText.compact_span_to_original
+ * for start, end >= 0, counting the noise characters of `folded` instead of keeping a map. */
+static Py_ssize_t
+to_folded_index(int kind, const void *data, Py_ssize_t n, Py_ssize_t k)
+{
+    Py_ssize_t seen = 0;  /* non-noise characters passed */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t c = PyUnicode_READ(kind, data, i);
+        if (c >= BMP || !BIT(noise_bits, c)) {
+            if (seen == k)
+                return i;
+            seen++;
+        }
+    }
+    return k + (n - seen);  /* past the end: every noise character is before it */
+}
+
+static PyObject *
+core_compact_span(PyObject *self, PyObject *args)
+{
+    PyObject *folded;
+    Py_ssize_t start, end;
+    if (!PyArg_ParseTuple(args, "Unn", &folded, &start, &end))
+        return NULL;
+    if (start < 0 || end < 0) {
+        PyErr_SetString(PyExc_ValueError, "negative offset");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(folded);
+    int kind = PyUnicode_KIND(folded);
+    const void *data = PyUnicode_DATA(folded);
+    if (end <= start) {
+        Py_ssize_t compact_len = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint32_t c = PyUnicode_READ(kind, data, i);
+            compact_len += c >= BMP || !BIT(noise_bits, c);
+        }
+        Py_ssize_t pos = start < compact_len ? to_folded_index(kind, data, n, start) : n;
+        return Py_BuildValue("(nn)", pos, pos);
+    }
+    return Py_BuildValue("(nn)", to_folded_index(kind, data, n, start), to_folded_index(kind, data, n, end - 1) + 1);
+}
+
+/* --- clause and sentence bounds, sequence completion --------------------------------------------- */
+
+static uint8_t stop_bits[BMP / 8];      /* clause punctuation: lint.normalize.CLAUSE_PUNCT */
+static uint8_t sentence_bits[BMP / 8];  /* sentence ends: lint.context._SENTENCE_END_RE */
+static int text_configured = 0;
+
+/* configure_text(clause_punct: str, sentence_marks: str) */
+static PyObject *
+core_configure_text(PyObject *self, PyObject *args)
+{
+    PyObject *stops, *sentence;
+    if (!PyArg_ParseTuple(args, "UU", &stops, &sentence))
+        return NULL;
+    if (fill_bits(stop_bits, stops) || fill_bits(sentence_bits, sentence))
+        return NULL;
+    text_configured = 1;
+    Py_RETURN_NONE;
+}
+
+static inline int
+ascii_alnum(Py_UCS4 c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* lint.context._CLAUSE_BREAK_RE at i: clause punctuation, or a "." not between two ASCII
+ * letters or digits */
+static inline int
+clause_break(int kind, const void *data, Py_ssize_t n, Py_ssize_t i)
+{
+    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    if (c < BMP && BIT(stop_bits, c))
+        return 1;
+    if (c != '.')
+        return 0;
+    return !(i > 0 && ascii_alnum(PyUnicode_READ(kind, data, i - 1))
+             && i + 1 < n && ascii_alnum(PyUnicode_READ(kind, data, i + 1)));
+}
+
+/* bounds(folded, pos, clause: bool) -> (start, end): CheckContext.clause_bounds (clause) or
+ * sentence_bounds: after the last mark before pos, up to the first mark at or after it */
+static PyObject *
+core_bounds(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t pos;
+    int clause;
+    if (!PyArg_ParseTuple(args, "Unp", &text, &pos, &clause))
+        return NULL;
+    if (!text_configured) {
+        PyErr_SetString(PyExc_RuntimeError, "cslint._core.configure_text() was not called");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, end = n;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = (pos < n ? pos : n) - 1; i >= 0; i--) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (clause ? clause_break(kind, data, n, i) : (c < BMP && BIT(sentence_bits, c))) {
+            start = i + 1;
+            break;
+        }
+    }
+    for (Py_ssize_t i = pos > 0 ? pos : 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (clause ? clause_break(kind, data, n, i) : (c < BMP && BIT(sentence_bits, c))) {
+            end = i;
+            break;
+        }
+    }
+    return Py_BuildValue("(nn)", start, end);
+}
+
+#define SLOTTED_MARK 0xE001  /* lint.sequence.SLOTTED */
+#define SLOT_MAX 3           /* lint.sequence.SLOT_MAX */
+
+/* lint.sequence.reduplicated: the span of {A}core{A} around [start, end), {A} from `earliest` */
+static int
+reduplicated_from(int kind, const void *data, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end,
+                  Py_ssize_t earliest, Py_ssize_t *begin, Py_ssize_t *stop)
+{
+    for (Py_ssize_t length = SLOT_MAX; length >= 1; length--) {
+        Py_ssize_t left = start - length;
+        if (left < earliest || end + length > n)
+            continue;
+        int same = 1;
+        for (Py_ssize_t i = 0; i < length && same; i++) {
+            Py_UCS4 a = PyUnicode_READ(kind, data, left + i);
+            same = a == PyUnicode_READ(kind, data, end + i) && Py_UNICODE_ISALNUM(a);
+        }
+        if (same) {
+            *begin = left;
+            *stop = end + length;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* lint.sequence._find: the nearest occurrence of one alternative starting in [pos, limit].
+ * 1 found (span in *a, *b), 0 not found, -1 error */
+static int
+find_alternative(PyObject *text, int kind, const void *data, Py_ssize_t n, PyObject *alt,
+                 Py_ssize_t pos, Py_ssize_t limit, Py_ssize_t *a, Py_ssize_t *b)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(alt);
+    if (len == 0 || PyUnicode_READ_CHAR(alt, 0) != SLOTTED_MARK) {
+        Py_ssize_t found = PyUnicode_Find(text, alt, pos, limit + len, 1);
+        if (found == -2)
+            return -1;
+        if (found == -1)
+            return 0;
+        *a = found;
+        *b = found + len;
+        return 1;
+    }
+    PyObject *core = PyUnicode_Substring(alt, 1, len);
+    if (core == NULL)
+        return -1;
+    Py_ssize_t core_len = len - 1, stop_at = limit + core_len + SLOT_MAX;
+    Py_ssize_t found = PyUnicode_Find(text, core, pos + 1, stop_at, 1);
+    int rc = 0;
+    while (found >= 0) {
+        if (reduplicated_from(kind, data, n, found, found + core_len, pos, a, b)) {
+            rc = 1;
+            break;
+        }
+        found = PyUnicode_Find(text, core, found + 1, stop_at, 1);
+    }
+    if (found == -2)
+        rc = -1;
+    Py_DECREF(core);
+    return rc;
+}
+
+/* complete(pieces, max_gap, text, first_end) -> end or None: lint.sequence.complete with the
+ * clause punctuation as stops */
+static PyObject *
+core_complete(PyObject *self, PyObject *args)
+{
+    PyObject *pieces, *text;
+    Py_ssize_t max_gap, pos;
+    if (!PyArg_ParseTuple(args, "O!nUn", &PyTuple_Type, &pieces, &max_gap, &text, &pos))
+        return NULL;
+    if (!text_configured) {
+        PyErr_SetString(PyExc_RuntimeError, "cslint._core.configure_text() was not called");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t p = 1; p < PyTuple_GET_SIZE(pieces); p++) {
+        PyObject *alternatives = PyTuple_GET_ITEM(pieces, p);
+        if (!PyTuple_Check(alternatives)) {
+            PyErr_SetString(PyExc_TypeError, "a piece is a tuple of alternatives");
+            return NULL;
+        }
+        Py_ssize_t limit = pos + max_gap < n ? pos + max_gap : n;
+        for (Py_ssize_t i = pos; i < limit; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c < BMP && BIT(stop_bits, c)) {
+                limit = i;
+                break;
+            }
+        }
+        Py_ssize_t best_a = -1, best_b = -1;
+        for (Py_ssize_t q = 0; q < PyTuple_GET_SIZE(alternatives); q++) {
+            PyObject *alt = PyTuple_GET_ITEM(alternatives, q);
+            Py_ssize_t a, b;
+            if (!PyUnicode_Check(alt)) {
+                PyErr_SetString(PyExc_TypeError, "an alternative is a str");
+                return NULL;
+            }
+            int r = find_alternative(text, kind, data, n, alt, pos, limit, &a, &b);
+            if (r < 0)
+                return NULL;
+            if (r && (best_a < 0 || a < best_a)) {
+                best_a = a;
+                best_b = b;
+            }
+        }
+        if (best_a < 0)
+            Py_RETURN_NONE;
+        pos = best_b;
+    }
+    return PyLong_FromSsize_t(pos);
+}
+
 /* --- the automaton ---------------------------------------------------------------------------- */
 
 /* What a match of a key means to lint.matcher (see Matcher.build and Matcher.scan_python). */
@@ -655,6 +886,12 @@ static PyMethodDef core_methods[] = {
      "fold_compact(text) -> (folded, compact); (folded, None): mask placeholders, then compact(); "
      "None: the Python path"},
     {"compact", core_compact, METH_O, "compact(folded) -> folded without its noise characters"},
+    {"configure_text", core_configure_text, METH_VARARGS, "hand over the clause and sentence marks"},
+    {"bounds", core_bounds, METH_VARARGS, "bounds(folded, pos, clause) -> (start, end) of the clause or sentence"},
+    {"complete", core_complete, METH_VARARGS,
+     "complete(pieces, max_gap, text, first_end) -> end of the sequence, or None"},
+    {"compact_span", core_compact_span, METH_VARARGS,
+     "compact_span(folded, start, end) -> the compact span [start, end) as a span of folded"},
     {NULL, NULL, 0, NULL},
 };
 

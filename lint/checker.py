@@ -100,13 +100,15 @@ class Checker:
             return Result(text, (), text)
         nt = self._normalize(text)
         hits = self._matcher.scan(nt.compact)
-        ctx = CheckContext(nt, channel, position, hits, self.segmenter)
         # a rule is visited when its own terms or triggers were seen (exceptions alone say nothing)
         to_visit = set(always)
         for owners in (hits.literal, hits.pending):
             for index, role in owners:
                 if role == "term" or role == "trigger":
                     to_visit.add(index)
+        if not to_visit:  # no rule to ask (most replies)
+            return Result(text, (), text, "simplified")
+        ctx = CheckContext(nt, channel, position, hits, self.segmenter)
         diagnostics: list[Diagnostic] = []
         # in pack order: of two equally long findings of one category on one phrase, the rule
         # listed first is kept (_one_per_phrase)

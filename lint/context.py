@@ -10,10 +10,11 @@ import re
 from dataclasses import dataclass
 
 from .matcher import Hit, ScanResult
-from .normalize import CLAUSE_PUNCT, NormalizedText, detect_script, is_word_char, to_script
+from . import normalize as _normalize
+from .normalize import CLAUSE_PUNCT, SENTENCE_MARKS, NormalizedText, detect_script, is_word_char, to_script
 from .segment import Segmenter
 
-_SENTENCE_END_RE = re.compile("[。！？!?\n；;]")
+_SENTENCE_END_RE = re.compile("[" + re.escape(SENTENCE_MARKS) + "]")
 # is_word_char as a pattern: \w is str.isalnum() plus "_" (and every "Lo" letter is alphanumeric)
 _WORD_CHAR = re.compile(r"[^\W_]")
 _OPENING_PARENS = "(（"
@@ -76,9 +77,10 @@ class CheckContext:
 
     def quoted(self, start: int, end: int) -> bool:
         """True when [start, end) lies inside quotation marks (quoted customer words)."""
-        if self._quotes is None:
-            self._quotes = _quote_regions(self.folded)
-        if not self._quotes:  # the usual case
+        quotes = self._quotes
+        if quotes is None:
+            quotes = self._quotes = _quote_regions(self.nt.folded) if _QUOTE_MARK.search(self.nt.folded) else []
+        if not quotes:  # the usual case
             return False
         # regions are sorted and disjoint: only the last one starting at or before `start` counts
         k = bisect.bisect_right(self._quote_starts, start) - 1
@@ -100,6 +102,8 @@ class CheckContext:
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         """The sentence holding `pos`: between the sentence marks around it."""
+        if self.nt.compiled:  # the same answer, by the core
+            return _normalize.bounds(self.nt.folded, pos, False)
         if self._sentence_ends is None:
             self._sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(self.folded)]
         ends = self._sentence_ends
@@ -113,6 +117,8 @@ class CheckContext:
         """The clause holding `pos`: between the clause punctuation (，。！？；：、 …) around it.
         A half-width full stop ends a clause too where it is not inside a number or an address
         (helpdesk posts write 已处理.如果… with "." for 。)."""
+        if self.nt.compiled:  # the same answer, by the core
+            return _normalize.bounds(self.nt.folded, pos, True)
         if self._clause_breaks is None:
             self._clause_breaks = [m.start() for m in _CLAUSE_BREAK_RE.finditer(self.folded)]
         breaks = self._clause_breaks
@@ -147,6 +153,7 @@ _CLAUSE_BREAK_RE = re.compile(
     "[" + re.escape("".join(sorted(CLAUSE_PUNCT))) + "]|(?<![0-9A-Za-z])\\.|\\.(?![0-9A-Za-z])")
 
 
+_QUOTE_MARK = re.compile("[“「『‘﹁《\"]")  # where no quotation opens, there is no region
 _QUOTED = re.compile("“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|﹁[^﹂]*﹂|《[^》]*》|\"[^\"]*\"")
 
 

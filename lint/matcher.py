@@ -75,7 +75,7 @@ class Matcher:
         """One automaton pass. Multi-piece sequences are completed only when a rule asks."""
         if not self._compiled:
             return self.scan_python(text)
-        result = ScanResult(text)
+        result = CompiledScanResult(text)
         if self._automaton is not None and text:
             result.literal, result.pending = self._automaton.scan(text)
         return result
@@ -252,6 +252,27 @@ class ScanResult:
             text = self.text
             for index, rest, start, first_end in self.pending[owner]:  # all feasible (see scan)
                 end = complete(rest.seq, text, start, first_end, STOPS)
+                if end is not None:
+                    done.append(Hit(index, start, end))
+            self._done[owner] = done
+        return done or default
+
+
+class CompiledScanResult(ScanResult):
+    """What the compiled scan returns: pending sequences are completed by the core."""
+
+    __slots__ = ()
+
+    def get(self, owner: Owner, default=()) -> list[Hit]:
+        if owner not in self.pending:
+            return self.literal.get(owner, default)
+        done = self._done.get(owner)
+        if done is None:
+            done = list(self.literal.get(owner, ()))
+            text = self.text
+            complete_sequence = _normalize.complete_sequence
+            for index, rest, start, first_end in self.pending[owner]:
+                end = complete_sequence(rest.seq.pieces, rest.seq.max_gap, text, first_end)
                 if end is not None:
                     done.append(Hit(index, start, end))
             self._done[owner] = done

@@ -144,6 +144,7 @@ class NormalizedText:
     compact -> original offset map. Most replies have no hit and never need it."""
 
     __slots__ = ("original", "compact", "folded", "_run_at", "_removed")
+    compiled = False  # CompiledText: spans, clause and sentence bounds and sequences by the core
 
     def __init__(self, original: str, compact: str, folded: str) -> None:
         self.original = original
@@ -180,6 +181,22 @@ class NormalizedText:
         return self.to_folded(start), self.to_folded(end - 1) + 1
 
 
+class CompiledText(NormalizedText):
+    """What the compiled `normalize` returns: the same views, its spans mapped by the core (a
+    count of the noise characters before each end, no map kept)."""
+
+    __slots__ = ()
+    compiled = True
+
+    def compact_span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        if len(self.compact) == len(self.original):
+            if end <= start:
+                pos = start if start < len(self.compact) else len(self.original)
+                return pos, pos
+            return start, end
+        return _compact_span(self.folded, start, end)
+
+
 # Template placeholders (macros, anonymised transcripts) are opaque: [订单x] [数字x] (JD's
 # anonymisation), [PHONE] [NUMBER], {name}, {{order_id}}, ${amount}, %s, %(name)s, 【客户姓名】.
 # Each of their characters is folded to PLACEHOLDER, a private-use character that is neither a
@@ -212,48 +229,6 @@ def normalize_pure(text: str) -> NormalizedText:
     if len(compact) != len(folded):  # noise was removed: a fix-up may now apply across it (复 盖)
         compact = _fix_phrases(text, compact)
     return NormalizedText(text, compact, folded)
-
-
-def _load_core():
-    """cslint._core configured with this module's tables, or None (not built, or CSLINT_PURE=1)."""
-    if os.environ.get("CSLINT_PURE", "") not in ("", "0"):
-        return None
-    try:
-        from . import _core
-    except ImportError:
-        return None
-    import array
-
-    bmp = array.array("I", _bmp_fold_list())
-    astral = array.array("I")
-    for code, target in sorted(fold_table().items()):
-        if code >= 0x10000:
-            astral.extend((code, target))
-    noise = "".join(sorted(set(_SPACES + _CONTROLS + _NOISE_PUNCT + _ZERO_WIDTH)))
-    trigger_chars = "[{%【"  # _PLACEHOLDER_TRIGGERS: these need mask_placeholders
-    _core.configure(bmp.tobytes(), astral.tobytes(), noise, "".join(_PHRASE_FIXUPS), trigger_chars)
-    return _core
-
-
-_CORE = _load_core()
-COMPILED = _CORE is not None  # which path `normalize` (and lint.matcher's automaton) takes
-
-
-if _CORE is not None:
-    _fold_compact, _compact = _CORE.fold_compact, _CORE.compact
-
-    def normalize(text: str) -> NormalizedText:
-        """The folded and compact views of `text` (compiled; `normalize_pure` is the reference)."""
-        views = _fold_compact(text)
-        if views is None:  # a character with a phrase fix-up: the Python path
-            return normalize_pure(text)
-        folded, compact = views
-        if compact is None:  # a placeholder trigger: mask, then drop the noise
-            folded = mask_placeholders(folded)
-            compact = _compact(folded)
-        return NormalizedText(text, compact, folded)
-else:
-    normalize = normalize_pure
 
 
 # --- script of the input ----------------------------------------------------------------------
@@ -329,3 +304,51 @@ def is_word_char(ch: str) -> bool:
 
 
 CLAUSE_PUNCT = set("，。！？；：,!?;:、\n\r（）()【】[]《》<>「」『』“”\"")
+SENTENCE_MARKS = "。！？!?\n；;"  # what ends a sentence (lint.context.sentence_bounds)
+
+
+# --- the compiled core --------------------------------------------------------------------------
+
+def _load_core():
+    """cslint._core configured with this module's tables, or None (not built, or CSLINT_PURE=1)."""
+    if os.environ.get("CSLINT_PURE", "") not in ("", "0"):
+        return None
+    try:
+        from . import _core
+    except ImportError:
+        return None
+    import array
+
+    bmp = array.array("I", _bmp_fold_list())
+    astral = array.array("I")
+    for code, target in sorted(fold_table().items()):
+        if code >= 0x10000:
+            astral.extend((code, target))
+    noise = "".join(sorted(set(_SPACES + _CONTROLS + _NOISE_PUNCT + _ZERO_WIDTH)))
+    trigger_chars = "[{%【"  # _PLACEHOLDER_TRIGGERS: these need mask_placeholders
+    _core.configure(bmp.tobytes(), astral.tobytes(), noise, "".join(_PHRASE_FIXUPS), trigger_chars)
+    _core.configure_text("".join(sorted(CLAUSE_PUNCT)), SENTENCE_MARKS)
+    return _core
+
+
+_CORE = _load_core()
+COMPILED = _CORE is not None  # which path `normalize` (and lint.matcher's automaton) takes
+
+
+if _CORE is not None:
+    _fold_compact, _compact, _compact_span = _CORE.fold_compact, _CORE.compact, _CORE.compact_span
+    bounds, complete_sequence = _CORE.bounds, _CORE.complete
+
+    def normalize(text: str) -> NormalizedText:
+        """The folded and compact views of `text` (compiled; `normalize_pure` is the reference)."""
+        views = _fold_compact(text)
+        if views is None:  # a character with a phrase fix-up: the Python path
+            return normalize_pure(text)
+        folded, compact = views
+        if compact is None:  # a placeholder trigger: mask, then drop the noise
+            folded = mask_placeholders(folded)
+            compact = _compact(folded)
+        return CompiledText(text, compact, folded)
+else:
+    normalize = normalize_pure
+    bounds = complete_sequence = None

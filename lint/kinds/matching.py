@@ -202,9 +202,9 @@ def _suggestion(spec: MatchSpec, ctx: CheckContext, start: int, end: int, rewrit
 
 
 def _survives(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Spans | None, ctx: CheckContext) -> bool:
+    """Every test must pass; they have no side effects, so the cheap ones go first (most hits
+    of `at` rules fail on position, before the quotes are looked for)."""
     start, end = span
-    if spec.ignore_in_quotes and ctx.quoted(start, end):
-        return False
     if spec.at in ("clause_start", "whole_clause") and not ctx.at_clause_start(start):
         return False
     if spec.at in ("clause_end", "whole_clause") and not ctx.at_clause_end(end):
@@ -212,6 +212,8 @@ def _survives(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Span
     if spec.at == "tail" and (not ctx.at_clause_end(end) or ctx.at_clause_start(start)):
         return False
     if spec.at == "whole_reply" and not ctx.is_whole_reply(start, end):
+        return False
+    if spec.ignore_in_quotes and ctx.quoted(start, end):
         return False
     # an exception that covers or overlaps the hit, or stands right before or after it,
     # cancels it (exceptions are context phrases written for this rule alone)

@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 
 from cslint import normalize as norm
 from cslint.checker import Checker
-from cslint.matcher import make_automaton
+from cslint.context import CheckContext
+from cslint.matcher import STOPS, make_automaton
 from cslint.model import CHANNELS, POSITIONS
+from cslint.sequence import SLOTTED, Sequence, complete
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -84,10 +86,9 @@ def checkers():
 def test_fold_compact_and_offset_map_equal_the_reference(text):
     compiled, pure = norm.normalize(text), norm.normalize_pure(text)
     assert (compiled.folded, compiled.compact) == (pure.folded, pure.compact)
-    for i in range(len(pure.compact) + 1):
-        assert compiled.to_folded(i) == pure.to_folded(i) if i < len(pure.compact) else True
-        for j in range(i, min(len(pure.compact), i + 4) + 1):
-            assert compiled.compact_span_to_original(i, j) == pure.compact_span_to_original(i, j)
+    for i in range(len(pure.compact) + 2):
+        for j in range(max(0, i - 1), i + 4):
+            assert compiled.compact_span_to_original(i, j) == pure.compact_span_to_original(i, j), (i, j)
 
 
 @compiled_only
@@ -99,6 +100,34 @@ def test_scan_equals_the_reference(checkers, text):
     fast, slow = compiled._matcher.scan(compact), pure._matcher.scan_python(compact)
     assert fast.literal == slow.literal
     assert fast.pending == slow.pending
+    for owner in slow.owners():  # pending sequences completed by the core, and by Python
+        assert fast.get(owner) == slow.get(owner)
+
+
+@compiled_only
+@SETTINGS
+@given(text=texts)
+def test_clause_and_sentence_bounds_equal_the_reference(checkers, text):
+    compiled, pure = checkers
+    fast = CheckContext(norm.normalize(text), "chat", "middle", None, compiled.segmenter)
+    slow = CheckContext(norm.normalize_pure(text), "chat", "middle", None, pure.segmenter)
+    for pos in range(-1, len(text) + 2):
+        assert fast.clause_bounds(pos) == slow.clause_bounds(pos), pos
+        assert fast.sentence_bounds(pos) == slow.sentence_bounds(pos), pos
+
+
+alternatives = st.one_of(st.text(alphabet="不要好吗?。，.a1", min_size=1, max_size=3),
+                         st.text(alphabet="不没就是", min_size=1, max_size=2).map(lambda core: SLOTTED + core))
+
+
+@compiled_only
+@SETTINGS
+@given(pieces=st.lists(st.lists(alternatives, min_size=1, max_size=3).map(tuple), min_size=2, max_size=4).map(tuple),
+       max_gap=st.integers(1, 10), text=st.text(alphabet="不要好吗?。，.a1没就是修", max_size=30),
+       first_end=st.integers(0, 32))
+def test_sequence_completion_equals_the_reference(pieces, max_gap, text, first_end):
+    seq = Sequence("test", pieces, max_gap)
+    assert norm.complete_sequence(pieces, max_gap, text, first_end) == complete(seq, text, 0, first_end, STOPS)
 
 
 @compiled_only
