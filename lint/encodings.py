@@ -8,8 +8,8 @@ bytes do not decode, the error says where and suggests the encoding that would h
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from functools import partial
+from typing import BinaryIO, Callable, Iterator, NamedTuple
 
 from .errors import InputError, TextTooLong
 
@@ -155,9 +155,9 @@ class OverLimit(TextTooLong):
         super().__init__(f"{where} longer than {limit:,} {unit}")
 
 
-@dataclass(frozen=True)
-class Line:
-    """One line of a stream: its 1-based number and its text, or why it could not be decoded."""
+class Line(NamedTuple):
+    """One line of a stream: its 1-based number and its text, or why it could not be decoded
+    (a tuple: a batch makes one per record)."""
 
     number: int
     text: str | None
@@ -187,36 +187,84 @@ class _Pushback:
         return line + self.stream.readline(limit - len(line))
 
 
-def read_lines(handle: BinaryIO, requested: str | None, max_line: int) -> Iterator[Line]:
+def read_lines(handle: BinaryIO, requested: str | None, max_line: int,
+               before_wait: Callable[[], None] | None = None) -> Iterator[Line]:
     """The lines of a stream in its encoding (a BOM wins over `requested`, as in `resolve`).
 
     A line longer than `max_line` (bytes; characters in UTF-16/32) raises OverLimit and the
     rest of the stream is not read. In UTF-8 and the GB family each line is decoded on its own,
     so a line that does not decode is one error Line and the others still count; UTF-16/32 is
     decoded as a stream, and bytes that do not decode there end it with an InputError.
+
+    `before_wait` is called whenever every line read so far has been handed out and the stream
+    must be read again, which may wait for a writer (a pipe, a terminal): a caller that buffers
+    its output flushes it there, so whoever feeds the lines one by one gets each answer before
+    sending the next.
     """
     head = read_at_most(handle, 3)
     encoding, skip = resolve(head, requested)
-    stream = _Pushback(head[skip:], handle)
     if is_utf8_compatible(encoding):
-        return _byte_lines(stream, encoding, skip, max_line)
-    return _decoded_lines(stream, encoding, skip, max_line)
+        return _byte_lines(head[skip:], handle, encoding, skip, max_line, before_wait)
+    return _decoded_lines(_Pushback(head[skip:], handle), encoding, skip, max_line)
 
 
-def _byte_lines(stream: _Pushback, encoding: str, offset: int, max_line: int) -> Iterator[Line]:
+def _byte_lines(buffer: bytes, handle: BinaryIO, encoding: str, offset: int, max_line: int,
+                before_wait: Callable[[], None] | None) -> Iterator[Line]:
+    """Lines split out of chunks read with `read1` (what the stream has, up to CHUNK bytes, one
+    read at most), never reading more than `max_line + 1` bytes past the start of a line."""
+    read = getattr(handle, "read1", None) or handle.read
+    whole = codecs.lookup(encoding).name == "utf-8"  # complete lines may be decoded together
+    pos = 0  # start of the next line in `buffer`
     number = 0
+    ended = False
+    undecodable_until = -1  # lines up to here did not decode together: one by one
     while True:
-        raw = stream.readline(max_line + 1)
-        if not raw:
-            return
+        if whole and pos > undecodable_until:  # every complete line at once, when they decode and fit
+            last = buffer.rfind(b"\n", pos)
+            if last >= 0 and last - pos < max_line:
+                try:
+                    parts = buffer[pos:last + 1].decode("utf-8").split("\n")
+                except UnicodeDecodeError:
+                    undecodable_until = last  # line by line below: the others still count
+                else:
+                    parts.pop()  # after the last newline: nothing
+                    for part in parts:
+                        number += 1
+                        yield _new_line((number, part + "\n", None))
+                    offset += last + 1 - pos
+                    pos = last + 1
+        end = buffer.find(b"\n", pos, pos + max_line)  # a line of max_line bytes ends within them
+        if end < 0:
+            rest = len(buffer) - pos
+            if rest > max_line:
+                raise OverLimit(max_line, "bytes", number + 1)
+            if ended:
+                if rest:
+                    number += 1
+                    yield _line(number, buffer[pos:], encoding, offset)
+                return
+            if before_wait is not None:
+                before_wait()
+            chunk = read(min(CHUNK, max_line + 1 - rest))
+            buffer = buffer[pos:] + chunk
+            undecodable_until -= pos
+            pos = 0
+            ended = not chunk
+            continue
         number += 1
-        if len(raw) > max_line:
-            raise OverLimit(max_line, "bytes", number)
-        try:
-            yield Line(number, raw.decode(encoding))
-        except UnicodeDecodeError as exc:
-            yield Line(number, None, undecodable(encoding, exc, offset))
-        offset += len(raw)
+        yield _line(number, buffer[pos:end + 1], encoding, offset)
+        offset += end + 1 - pos
+        pos = end + 1
+
+
+_new_line = partial(tuple.__new__, Line)  # Line((number, text, error)) without Line.__new__'s Python frame
+
+
+def _line(number: int, raw: bytes, encoding: str, offset: int) -> Line:
+    try:
+        return Line(number, raw.decode(encoding))
+    except UnicodeDecodeError as exc:
+        return Line(number, None, undecodable(encoding, exc, offset))
 
 
 def _decoded_lines(stream: _Pushback, encoding: str, offset: int, max_line: int) -> Iterator[Line]:

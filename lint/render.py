@@ -5,8 +5,9 @@ reduced to `handle` and `stop`):
 
 * text: linter style, one block per diagnostic (`path:line:col: severity [category/rule] message`,
   the source line, a caret line under the phrase, `建议:`), then one summary line;
-* json: one document for all inputs, written item by item; jsonl: one line per input, flushed as
-  soon as it is checked. Formatters keep counts, never the diagnostics, so output memory is flat;
+* json: one document for all inputs, written item by item; jsonl: one line per input, flushed
+  whenever the input may keep us waiting (at a terminal, after each line). Formatters keep counts,
+  never the diagnostics, so output memory is flat;
 * sarif (SARIF 2.1.0, for code scanning), github (workflow command annotations), junit (one
   testsuite per file, one testcase per reply, a failure per finding): for CI.
 
@@ -37,7 +38,7 @@ _FIX_NOTE = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """One checked input: its diagnostics and fixed text, or the error that stopped it.
 
@@ -94,13 +95,64 @@ class Outcome:
         record.update(diagnostics=[d.to_dict() for d in self.diagnostics], fixed=self.fixed)
         return record
 
+    def to_json(self) -> str:
+        """`one_line(self.to_dict())`, written without building the dict for the usual record (a
+        reply checked, not part of a file): a jsonl batch writes one per reply."""
+        if self.error is not None or self.reply is not None or type(self.key) is not str:
+            return one_line(self.to_dict())
+        ident = self.ident
+        head = _json_string(ident) if type(ident) is str else one_line(ident)
+        found = one_line([d.to_dict() for d in self.diagnostics]) if self.diagnostics else "[]"
+        return f'{{{_json_string(self.key)}: {head}, "diagnostics": {found}, "fixed": {_json_string(self.fixed)}}}'
+
 
 # --- JSON ---------------------------------------------------------------------------------------
 
 def dumps(obj: Any, indent: int | None = None) -> str:
     """JSON with readable CJK, lone surrogates escaped (see the module docstring)."""
-    text = json.dumps(obj, ensure_ascii=False, indent=indent)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return escape_surrogates(one_line(obj) if indent is None else json.dumps(obj, ensure_ascii=False, indent=indent))
+
+
+def one_line(obj: Any) -> str:
+    """`json.dumps(obj, ensure_ascii=False)`, lone surrogates left as they are."""
+    if _ENCODE is not None:
+        return "".join(_ENCODE(obj, 0))
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def escape_surrogates(text: str) -> str:
+    """Lone surrogates as `\\uXXXX` escapes (a string that encodes to UTF-8 has none)."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_json_string = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept (C where there is one)
+
+
+def _one_line_encoder() -> Any:
+    """The C encoder `json.dumps(obj, ensure_ascii=False)` uses, made once: dumps builds a new
+    JSONEncoder per call, a third of the cost of a jsonl record. None where the interpreter has
+    no C encoder or it does not write exactly what json.dumps writes (then json.dumps is used)."""
+    try:
+        from json.encoder import c_make_encoder, encode_basestring
+
+        if c_make_encoder is None:
+            return None
+        default = json.JSONEncoder(ensure_ascii=False).default  # its TypeError for other types
+        encode = c_make_encoder(None, default, encode_basestring, None, ": ", ", ", False, False, True)
+        sample = {"id": [1, -0.0, 2.5e-08, 1e400, float("nan"), True, None, 2 ** 70],
+                  "text": "你好\u0001\n\"\\\u2028😀", "nested": {"a": [], "b": {}}}
+        if "".join(encode(sample, 0)) != json.dumps(sample, ensure_ascii=False):
+            return None
+        return encode
+    except Exception:  # an interpreter whose encoder takes other arguments
+        return None
+
+
+_ENCODE = _one_line_encoder()
 
 
 # --- display width and the caret ----------------------------------------------------------------
@@ -276,7 +328,10 @@ class Tally:
 # --- formatters for `cslint check` --------------------------------------------------------------
 
 class Formatter:
-    """flake8-style hooks: `handle` is called once per input, `stop` once at the end."""
+    """flake8-style hooks: `handle` is called once per input, `stop` once at the end; `flush`
+    whenever the input may keep us waiting (lint.encodings.read_lines' before_wait)."""
+
+    eager = False  # write each result out at once (another writer shares the stream)
 
     def __init__(self, out: TextIO, allow: Applicability = Applicability.SAFE) -> None:
         self.out = out
@@ -285,8 +340,11 @@ class Formatter:
     def handle(self, outcome: Outcome) -> None:
         raise NotImplementedError
 
-    def stop(self) -> None:
+    def flush(self) -> None:
         self.out.flush()
+
+    def stop(self) -> None:
+        self.flush()
 
 
 class TextFormatter(Formatter):
@@ -337,9 +395,49 @@ class JsonFormatter(Formatter):
 
 
 class JsonlFormatter(Formatter):
+    """One line per input. Lines are written in batches, and all that are ready whenever the
+    input may keep us waiting (`flush`), so a consumer that sends a reply and waits gets its
+    line, and a batch costs no system call per line; at a terminal each line is flushed."""
+
+    BATCH = 256  # lines gathered before they are handed to the stream
+
+    def __init__(self, out: TextIO, allow: Applicability = Applicability.SAFE) -> None:
+        super().__init__(out, allow)
+        isatty = getattr(out, "isatty", None)
+        self.eager = bool(isatty is not None and isatty())
+        self.pending: list[str] = []
+        # a UTF-8 text stream's bytes underneath: the lines are encoded once, to check them for
+        # lone surrogates, and those bytes are written
+        encoding = (getattr(out, "encoding", None) or "").lower().replace("_", "-")
+        self.binary = getattr(out, "buffer", None) if encoding in ("utf-8", "utf8") else None
+
     def handle(self, outcome: Outcome) -> None:
-        self.out.write(dumps(outcome.to_dict()) + "\n")
-        self.out.flush()  # a consumer reading a pipe sees each result as soon as it is ready
+        self.pending.append(outcome.to_json())
+        if self.eager:
+            self.flush()
+        elif len(self.pending) >= self.BATCH:
+            self.write_pending()
+
+    def write_pending(self) -> None:
+        """The pending lines, lone surrogates escaped (as `dumps` does), in one write."""
+        if not self.pending:
+            return
+        text = "\n".join(self.pending) + "\n"
+        self.pending.clear()
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates
+            self.out.write(escape_surrogates(text))
+            return
+        if self.binary is None:
+            self.out.write(text)
+        else:
+            self.out.flush()  # whatever went through the text layer first stays first
+            self.binary.write(data)
+
+    def flush(self) -> None:
+        self.write_pending()
+        self.out.flush()
 
 
 # --- formats for CI: SARIF, GitHub workflow commands, JUnit XML ---------------------------------
