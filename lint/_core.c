@@ -448,7 +448,13 @@ typedef struct {
     int slotted;
     int single;
     Py_ssize_t pending_id;     /* index of the Pending, for the per-scan feasibility cache */
+    PyObject *visit;           /* the rule index to visit when this entry has a hit, or None */
+    int placement;             /* PLACE_*: where a one-piece literal hit must sit to count */
 } Entry;
+
+/* A phrase rule's `at` (lint.kinds.matching._placed), tested in scan_text on one-piece literal
+ * term hits: a hit that is not where its rule says is dropped there, as _placed would drop it. */
+enum { PLACE_ANYWHERE, PLACE_CLAUSE_START, PLACE_CLAUSE_END, PLACE_WHOLE_CLAUSE, PLACE_TAIL, PLACE_WHOLE_REPLY };
 
 typedef struct {
     PyObject_HEAD
@@ -628,7 +634,7 @@ automaton_iter(Automaton *self, PyObject *text)
 }
 
 /* set_entries(entries: tuple per key of tuples (owner, index, rest, slotted, single, pending_id,
- *             later), n_pendings: int, hit_type: type) */
+ *             later, visit, placement), n_pendings: int, hit_type: type) */
 static PyObject *
 automaton_set_entries(Automaton *self, PyObject *args)
 {
@@ -667,7 +673,7 @@ automaton_set_entries(Automaton *self, PyObject *args)
             PyObject *item = PyTuple_GET_ITEM(per_key, j);
             Entry *entry = &table[e];
             PyObject *later;
-            if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 7) goto bad;
+            if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 9) goto bad;
             entry->owner = PyTuple_GET_ITEM(item, 0);
             entry->index = PyTuple_GET_ITEM(item, 1);
             entry->rest = PyTuple_GET_ITEM(item, 2);
@@ -675,6 +681,12 @@ automaton_set_entries(Automaton *self, PyObject *args)
             entry->single = PyObject_IsTrue(PyTuple_GET_ITEM(item, 4));
             entry->pending_id = PyLong_AsSsize_t(PyTuple_GET_ITEM(item, 5));
             later = PyTuple_GET_ITEM(item, 6);
+            entry->visit = PyTuple_GET_ITEM(item, 7);
+            entry->placement = (int)PyLong_AsLong(PyTuple_GET_ITEM(item, 8));
+            if (entry->placement == -1 && PyErr_Occurred())
+                goto fail;
+            if (entry->placement < PLACE_ANYWHERE || entry->placement > PLACE_WHOLE_REPLY
+                    || (entry->placement != PLACE_ANYWHERE && entry->rest != Py_None)) goto bad;
             if (entry->slotted < 0 || entry->single < 0 || (entry->pending_id == -1 && PyErr_Occurred()))
                 goto fail;
             if (entry->pending_id < -1 || entry->pending_id >= n_pendings || !PyTuple_Check(later)) goto bad;
@@ -781,9 +793,45 @@ make_hit(PyObject *hit_type, PyObject *index, Py_ssize_t start, Py_ssize_t end)
     return hit;
 }
 
-/* scan(text) -> (literal, pending): lint.matcher.Matcher.scan_python's loop, compiled. */
+static inline int
+word_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t i)
+{
+    return i >= 0 && i < n && Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i));
+}
+
+/* Whether a one-piece literal hit at compact [start, end) sits where `placement` says, judged on
+ * the folded text as lint.context does (is_word_char and _WORD_CHAR are str.isalnum there). */
+static int
+placed(int placement, PyObject *folded, Py_ssize_t compact_len, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(folded);
+    int kind = PyUnicode_KIND(folded);
+    const void *data = PyUnicode_DATA(folded);
+    if (compact_len != n) {  /* noise was removed: the hit's span in the folded text */
+        start = to_folded_index(kind, data, n, start);
+        end = to_folded_index(kind, data, n, end - 1) + 1;
+    }
+    int clause_start = !word_at(kind, data, n, start - 1);
+    int clause_end = !word_at(kind, data, n, end);
+    switch (placement) {
+    case PLACE_CLAUSE_START: return clause_start;
+    case PLACE_CLAUSE_END: return clause_end;
+    case PLACE_WHOLE_CLAUSE: return clause_start && clause_end;
+    case PLACE_TAIL: return clause_end && !clause_start;
+    case PLACE_WHOLE_REPLY:
+        for (Py_ssize_t i = 0; i < n; i++)
+            if ((i < start || i >= end) && word_at(kind, data, n, i))
+                return 0;
+        return 1;
+    default: return 1;
+    }
+}
+
+/* scan(text) -> (literal, pending, visit): lint.matcher.Matcher.scan_python's loop, compiled;
+ * visit: the rule indices of the entries that had a hit and say to visit their rule.
+ * With `folded` (scan_text), one-piece literal hits not where their rule says are dropped. */
 static PyObject *
-automaton_scan(Automaton *self, PyObject *text)
+scan_compact(Automaton *self, PyObject *text, PyObject *folded)
 {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "text must be a str");
@@ -793,10 +841,10 @@ automaton_scan(Automaton *self, PyObject *text)
         PyErr_SetString(PyExc_RuntimeError, "automaton entries not set");
         return NULL;
     }
-    PyObject *literal = PyDict_New(), *pending = PyDict_New(), *result = NULL;
+    PyObject *literal = PyDict_New(), *pending = PyDict_New(), *visit = PySet_New(NULL), *result = NULL;
     signed char small[256];
     signed char *feasible = self->n_pendings <= 256 ? small : PyMem_Malloc(self->n_pendings);
-    if (!literal || !pending || !feasible) {
+    if (!literal || !pending || !visit || !feasible) {
         if (!feasible) PyErr_NoMemory();
         goto done;
     }
@@ -816,6 +864,9 @@ automaton_scan(Automaton *self, PyObject *text)
                 Entry *entry = &self->entries[e];
                 Py_ssize_t begin = start, stop = end;
                 PyObject *item;
+                if (folded != NULL && entry->placement != PLACE_ANYWHERE
+                        && !placed(entry->placement, folded, n, start, end))
+                    continue;
                 if (entry->rest != Py_None) {
                     if (!entry->single) {
                         signed char ok = feasible[entry->pending_id];
@@ -846,25 +897,59 @@ automaton_scan(Automaton *self, PyObject *text)
                     }
                 }
                 Py_DECREF(item);
+                if (entry->visit != Py_None && PySet_Add(visit, entry->visit) < 0)
+                    goto done;
             }
         }
     }
-    result = PyTuple_Pack(2, literal, pending);
+    result = PyTuple_Pack(3, literal, pending, visit);
 done:
     Py_XDECREF(literal);
     Py_XDECREF(pending);
+    Py_XDECREF(visit);
     if (feasible && feasible != small)
         PyMem_Free(feasible);
     return result;
 }
 
+/* scan_text(text) -> (folded, compact, literal, pending, visit), or None where the text needs Python's
+ * normalisation (a phrase fix-up or a placeholder): fold_compact and scan in one call */
+static PyObject *
+automaton_scan_text(Automaton *self, PyObject *text)
+{
+    PyObject *views = core_fold_compact(NULL, text);
+    if (views == NULL || views == Py_None || PyTuple_GET_ITEM(views, 1) == Py_None) {
+        if (views != NULL && views != Py_None) {
+            Py_DECREF(views);
+            Py_RETURN_NONE;
+        }
+        return views;
+    }
+    PyObject *found = scan_compact(self, PyTuple_GET_ITEM(views, 1), PyTuple_GET_ITEM(views, 0));
+    PyObject *result = NULL;
+    if (found != NULL)
+        result = PyTuple_Pack(5, PyTuple_GET_ITEM(views, 0), PyTuple_GET_ITEM(views, 1),
+                              PyTuple_GET_ITEM(found, 0), PyTuple_GET_ITEM(found, 1), PyTuple_GET_ITEM(found, 2));
+    Py_XDECREF(found);
+    Py_DECREF(views);
+    return result;
+}
+
+static PyObject *
+automaton_scan(Automaton *self, PyObject *text)
+{
+    return scan_compact(self, text, NULL);
+}
+
 static PyMethodDef automaton_methods[] = {
+    {"scan_text", (PyCFunction)automaton_scan_text, METH_O,
+     "scan_text(text) -> (folded, compact, literal, pending, visit), or None: the text needs the Python path"},
     {"iter", (PyCFunction)automaton_iter, METH_O,
      "iter(text) -> list of (end index, value), by end position, longest key first"},
     {"set_entries", (PyCFunction)automaton_set_entries, METH_VARARGS,
      "set_entries(entries, n_pendings, hit_type): what scan() does with each key's matches"},
     {"scan", (PyCFunction)automaton_scan, METH_O,
-     "scan(text) -> (literal, pending): hits grouped by owner, as lint.matcher.Matcher.scan_python"},
+     "scan(text) -> (literal, pending, visit): hits grouped by owner, as lint.matcher.Matcher.scan_python"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -15,9 +15,9 @@ from .context import CheckContext
 from .errors import InputError, TextTooLong
 from .fix import apply_fixes
 from .kinds import KINDS
-from .matcher import Matcher
+from .matcher import VISITING_ROLES, CompiledScanResult, Matcher
 from .model import CHANNELS, POSITIONS, Diagnostic, Result, Rule, RulePack
-from .normalize import COMPILED, normalize, normalize_pure
+from .normalize import COMPILED, CompiledText, normalize, normalize_pure
 from .packs import load_packs
 from .segment import Segmenter
 from .selection import Selection
@@ -57,7 +57,9 @@ class Checker:
         for index, rule in enumerate(rules):
             for role, sequences in rule.spec.sequences().items():
                 if sequences:
-                    self._matcher.register((index, role), sequences)
+                    # a phrase rule's terms count only where its `at` says (tested in the scan too)
+                    at = getattr(rule.spec, "at", "anywhere") if role == "term" else "anywhere"
+                    self._matcher.register((index, role), sequences, at)
             terms.extend(rule.spec.literal_terms())
         # allowed phrases (pack key `allow`): a hit they cover is cancelled, whatever its rule
         allowed = tuple({a.source: a for pack in self.packs for a in pack.allowed}.values())
@@ -98,16 +100,25 @@ class Checker:
             raise TextTooLong(f"text is {len(text)} characters; the limit is {self.max_chars}")
         if not text or text.isspace():
             return Result(text, (), text)
-        nt = self._normalize(text)
-        hits = self._matcher.scan(nt.compact)
-        # a rule is visited when its own terms or triggers were seen (exceptions alone say nothing)
-        to_visit = set(always)
-        for owners in (hits.literal, hits.pending):
-            for index, role in owners:
-                if role == "term" or role == "trigger":
-                    to_visit.add(index)
+        found = self._matcher.scan_text(text) if self.compiled else None
+        if found is None:
+            nt = self._normalize(text)
+            hits = self._matcher.scan(nt.compact)
+            # a rule is visited when its own terms or triggers were seen (exceptions alone say nothing)
+            to_visit = set(always)
+            for owners in (hits.literal, hits.pending):
+                for index, role in owners:
+                    if role in VISITING_ROLES:
+                        to_visit.add(index)
+        else:  # the compiled core normalised and scanned in one call; objects only when needed
+            folded, compact, literal, pending, to_visit = found
+            if always:
+                to_visit.update(always)
         if not to_visit:  # no rule to ask (most replies)
             return Result(text, (), text, "simplified")
+        if found is not None:
+            nt = CompiledText(text, compact, folded)
+            hits = CompiledScanResult(compact, literal, pending)
         ctx = CheckContext(nt, channel, position, hits, self.segmenter)
         diagnostics: list[Diagnostic] = []
         # in pack order: of two equally long findings of one category on one phrase, the rule

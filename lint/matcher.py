@@ -22,6 +22,9 @@ from .normalize import CLAUSE_PUNCT
 from .sequence import SLOTTED, Sequence, complete, core_of, reduplicated
 
 STOPS = "".join(sorted(CLAUSE_PUNCT))  # a gap never crosses these
+VISITING_ROLES = ("term", "trigger")  # a hit of these roles has the engine visit its rule
+# where a hit may have to sit (lint.kinds.matching AT_CHOICES), numbered as lint/_core.c's PLACE_*
+PLACEMENTS = ("anywhere", "clause_start", "clause_end", "whole_clause", "tail", "whole_reply")
 
 
 class Hit(NamedTuple):
@@ -40,8 +43,14 @@ class Matcher:
         self._by_key: dict[str, list[tuple[Owner, int, Sequence]]] = defaultdict(list)
         self._automaton = None
         self._compiled = False
+        self._placement: dict[Owner, int] = {}
 
-    def register(self, owner: Owner, sequences: tuple[Sequence, ...]) -> None:
+    def register(self, owner: Owner, sequences: tuple[Sequence, ...], at: str = "anywhere") -> None:
+        """`at`: where the owner's hits must sit to count (a phrase rule's `at`, for its terms);
+        the compiled scan_text drops one-piece literal hits that are not there."""
+        if at not in PLACEMENTS:
+            raise ValueError(f"unknown placement {at!r}")
+        self._placement[owner] = PLACEMENTS.index(at)
         for index, seq in enumerate(sequences):
             for alternative in seq.pieces[0]:
                 slotted = alternative.startswith(SLOTTED)
@@ -63,7 +72,9 @@ class Matcher:
             self._automaton.set_entries(tuple(
                 tuple((owner, index, rest, slotted, rest is not None and rest.single,
                        -1 if rest is None else pendings.setdefault(id(rest), len(pendings)),
-                       () if rest is None else rest.later)
+                       () if rest is None else rest.later,
+                       owner[0] if owner[1] in VISITING_ROLES else None,
+                       self._placement[owner] if rest is None else 0)
                       for owner, index, rest, slotted in entries)
                 for _, entries in values.values()), len(pendings), Hit)
 
@@ -77,8 +88,18 @@ class Matcher:
             return self.scan_python(text)
         result = CompiledScanResult(text)
         if self._automaton is not None and text:
-            result.literal, result.pending = self._automaton.scan(text)
+            result.literal, result.pending, _ = self._automaton.scan(text)
         return result
+
+    def scan_text(self, text: str):
+        """Compiled only: normalise and scan the original text in one call of the core, giving
+        (folded, compact, literal, pending, visit), as lint.normalize.normalize and `scan` would
+        (visit: the rule indices that hits of VISITING_ROLES ask to visit); None
+        where the text needs Python's normalisation (a phrase fix-up, a placeholder) or there is
+        no compiled automaton."""
+        if not self._compiled or self._automaton is None:
+            return None
+        return self._automaton.scan_text(text)
 
     def scan_python(self, text: str) -> "ScanResult":
         """`scan` in Python: the reference the compiled scan (lint/_core.c) must equal."""
@@ -234,10 +255,10 @@ class ScanResult:
 
     __slots__ = ("text", "literal", "pending", "_done")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, literal: dict | None = None, pending: dict | None = None) -> None:
         self.text = text
-        self.literal: dict[Owner, list[Hit]] = {}
-        self.pending: dict[Owner, list[tuple[int, Pending, int, int]]] = {}
+        self.literal: dict[Owner, list[Hit]] = {} if literal is None else literal
+        self.pending: dict[Owner, list[tuple[int, Pending, int, int]]] = {} if pending is None else pending
         self._done: dict[Owner, list[Hit]] = {}
 
     def owners(self) -> set[Owner]:

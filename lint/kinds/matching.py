@@ -162,12 +162,16 @@ def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnosti
         return
     if spec.unless_reply_has and any(p in ctx.nt.compact for p in spec.unless_reply_has):
         return
-    exception_hits = ctx.hits.get((index, "exception"), ())
-    exceptions = Spans(exception_hits) if exception_hits else None
+    exceptions: Spans | None | bool = False  # looked up for the first hit that is where the rule says
     kept: dict[Hit, tuple[int, int]] = {}  # surviving hit -> its span in the original text
     for hit in candidates:
         span = ctx.to_original(hit)
-        if _survives(spec, hit, span, exceptions, ctx):
+        if not _placed(spec, span, ctx):
+            continue
+        if exceptions is False:
+            exception_hits = ctx.hits.get((index, "exception"), ())
+            exceptions = Spans(exception_hits) if exception_hits else None
+        if _not_excused(spec, hit, span, exceptions, ctx):
             kept[hit] = span
     for hit in longest_non_overlapping(kept):
         start, end = kept[hit]
@@ -202,24 +206,44 @@ def _suggestion(spec: MatchSpec, ctx: CheckContext, start: int, end: int, rewrit
 
 
 def _survives(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Spans | None, ctx: CheckContext) -> bool:
-    """Every test must pass; they have no side effects, so the cheap ones go first (most hits
-    of `at` rules fail on position, before the quotes are looked for)."""
+    """Whether a hit is a finding: where the rule says and not excused. Every test is free of side
+    effects, so the cheap ones go first (most hits of `at` rules fail on position, before the
+    quotes or the exceptions are looked up)."""
+    return _placed(spec, span, ctx) and _not_excused(spec, hit, span, exceptions, ctx)
+
+
+def _placed(spec: MatchSpec, span: tuple[int, int], ctx: CheckContext) -> bool:
+    """The hit sits where the rule says (`at`), outside quoted customer words."""
+    if not positioned(spec.at, span, ctx):
+        return False
+    if spec.ignore_in_quotes and ctx.quoted(*span):
+        return False
+    return True
+
+
+def positioned(at: str, span: tuple[int, int], ctx: CheckContext) -> bool:
+    """Whether a hit at the original `span` sits where `at` says. The compiled scan tests the same
+    on one-piece literal terms (lint/_core.c `placed`) and drops those that do not."""
     start, end = span
-    if spec.at in ("clause_start", "whole_clause") and not ctx.at_clause_start(start):
+    if at in ("clause_start", "whole_clause") and not ctx.at_clause_start(start):
         return False
-    if spec.at in ("clause_end", "whole_clause") and not ctx.at_clause_end(end):
+    if at in ("clause_end", "whole_clause") and not ctx.at_clause_end(end):
         return False
-    if spec.at == "tail" and (not ctx.at_clause_end(end) or ctx.at_clause_start(start)):
+    if at == "tail" and (not ctx.at_clause_end(end) or ctx.at_clause_start(start)):
         return False
-    if spec.at == "whole_reply" and not ctx.is_whole_reply(start, end):
+    if at == "whole_reply" and not ctx.is_whole_reply(start, end):
         return False
-    if spec.ignore_in_quotes and ctx.quoted(start, end):
-        return False
+    return True
+
+
+def _not_excused(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Spans | None,
+                 ctx: CheckContext) -> bool:
+    """No exception cancels the hit, no explanation follows it, and it stands on word boundaries."""
     # an exception that covers or overlaps the hit, or stands right before or after it,
     # cancels it (exceptions are context phrases written for this rule alone)
     if exceptions is not None and exceptions.touches(hit.start, hit.end):
         return False
-    if spec.unless_explained and ctx.explained(end):
+    if spec.unless_explained and ctx.explained(span[1]):
         return False
     if spec.boundary == "word" and not ctx.on_word_boundaries(hit, span):
         return False

@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 
 from cslint import normalize as norm
 from cslint.checker import Checker
+from cslint.kinds.matching import positioned
 from cslint.context import CheckContext
-from cslint.matcher import STOPS, make_automaton
+from cslint.matcher import STOPS, VISITING_ROLES, make_automaton
 from cslint.model import CHANNELS, POSITIONS
 from cslint.sequence import SLOTTED, Sequence, complete
 
@@ -102,6 +103,21 @@ def test_scan_equals_the_reference(checkers, text):
     assert fast.pending == slow.pending
     for owner in slow.owners():  # pending sequences completed by the core, and by Python
         assert fast.get(owner) == slow.get(owner)
+    found = compiled._matcher.scan_text(text)
+    if found is not None:  # the one-call path: same views and hits, less the misplaced terms
+        folded, compact_views, literal, pending, visit = found
+        slow_nt = norm.normalize_pure(text)
+        assert (folded, compact_views, pending) == (slow_nt.folded, slow_nt.compact, slow.pending)
+        ctx = CheckContext(slow_nt, "chat", "middle", slow, pure.segmenter)
+        assert set(literal) <= set(slow.literal) and all(literal.values())
+        for owner, hits in slow.literal.items():
+            kept = literal.get(owner, [])
+            dropped = [h for h in hits if h not in kept]
+            assert kept == [h for h in hits if h not in dropped]
+            for hit in dropped:  # only a term hit that its rule's `at` would not count
+                assert owner[1] == "term"
+                assert not positioned(pure.rules[owner[0]].spec.at, ctx.to_original(hit), ctx)
+        assert visit == {index for index, role in set(literal) | set(pending) if role in VISITING_ROLES}
 
 
 @compiled_only
