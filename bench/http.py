@@ -1,11 +1,22 @@
-"""HTTP benchmark: /healthz vs /v1/check on one uvicorn worker, side by side in one run.
+"""HTTP benchmark: cslint's send path against a bare Starlette hello, side by side in one run.
 
-Starts `cslint serve --workers 1` on 127.0.0.1 (a free port), loads each endpoint at
-concurrency 16 and 64 for a bounded time with wrk when it is installed, otherwise with a small
-keep-alive asyncio load generator, stops the server, and prints req/s, p50, p99, errors and the
-ratio /v1/check ÷ /healthz (target ≥ 0.8 at both concurrencies). Traffic goes to 127.0.0.1 only.
+The ceiling is bench/starlette_hello.py: a Starlette hello endpoint under the same uvicorn
+settings as `cslint serve --workers 1` (loop, HTTP protocol, timeouts, logging). In one run:
 
-    .venv/bin/python bench/http.py [--seconds 5] [--rounds 3] [--generator auto|wrk|asyncio]
+1. start-up: each server is started --starts times, alternately; the time from starting the
+   process to the first 200 from /readyz (cslint) or / (hello), and the worker's resident memory
+   once ready;
+2. a cold run: `/v1/check` at concurrency 64 for 4 s, started the moment /readyz answers;
+3. throughput: hello, /healthz and /v1/check (a 100-character reply with one finding) at
+   concurrency 16 and 64, --rounds alternating runs of --seconds each, after a 1 s warm-up;
+   then each worker's resident memory again.
+
+It prints every row, the ratios to hello and issue 16's targets: /v1/check >= 0.6x hello's req/s
+at both concurrencies, the cold run's p99 <= 50 ms, ready <= 1.0 s, and a worker's memory at most
+80 MiB over the hello process's. Load comes from wrk (1 thread) when installed, else a small
+keep-alive asyncio generator. Traffic goes to 127.0.0.1 only.
+
+    .venv/bin/python bench/http.py [--seconds 4] [--rounds 3] [--starts 3] [--generator auto|wrk|asyncio]
 """
 from __future__ import annotations
 
@@ -29,6 +40,7 @@ HOST = "127.0.0.1"
 REPLY = ("您好，您的订单已经从仓库发出，预计明天下午就能送达，快递员会提前电话联系您，请保持手机畅通。"
          "关于发票的问题，这个我不知道具体的开票时间，我们会在发货后统一开具电子发票并发送到您预留的邮箱，请注意查收。")
 assert len(REPLY) == 100
+TARGET_RATIO, TARGET_P99_MS, TARGET_READY_S, TARGET_EXTRA_MIB = 0.6, 50.0, 1.0, 80.0
 
 
 def free_port() -> int:
@@ -37,25 +49,61 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-m", "cslint", "serve", "--host", HOST, "--port", str(port),
-                                "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+class Server:
+    """One server process on a free port; `ready` is the seconds from start to its first 200."""
+
+    def __init__(self, name: str, command: list[str], ready_path: str) -> None:
+        self.name = name
+        self.port = free_port()
+        started = time.perf_counter()
+        self.process = subprocess.Popen([*command, "--host", HOST, "--port", str(self.port)], cwd=ROOT,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.ready = self._wait_ok(ready_path, started)
+
+    def _wait_ok(self, path: str, started: float) -> float:
+        request = f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode()
+        deadline = started + 120
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} exited with {self.process.returncode}")
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1) as sock:
+                    sock.sendall(request)
+                    if sock.recv(100).startswith(b"HTTP/1.1 200 "):
+                        return time.perf_counter() - started
+            except OSError:
+                pass
+            time.sleep(0.005)
+        self.stop()
+        raise SystemExit(f"{self.name} did not become ready")
+
+    def rss_mib(self) -> float:
+        """Resident memory of the worker (with one worker, uvicorn serves in this very process)."""
+        with open(f"/proc/{self.process.pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        self.process.terminate()
         try:
-            with socket.create_connection((HOST, port), timeout=1) as sock:
-                sock.sendall(f"GET /readyz HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
-                if b" 200 " in sock.recv(100):
-                    return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the server did not become ready")
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def hello_server() -> Server:
+    return Server("starlette hello", [sys.executable, str(ROOT / "bench" / "starlette_hello.py")], "/")
+
+
+def cslint_server() -> Server:
+    return Server("cslint serve", [sys.executable, "-m", "cslint", "serve", "--workers", "1"], "/readyz")
 
 
 def request_bytes(port: int, path: str) -> bytes:
-    if path == "/healthz":
-        return f"GET /healthz HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
+    if path != "/v1/check":
+        return f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
     body = json.dumps({"text": REPLY}, ensure_ascii=False).encode()
     return (f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n").encode() + body
@@ -83,10 +131,27 @@ async def one_connection(port: int, payload: bytes, until: float, latencies: lis
         writer.close()
 
 
+async def async_load(port: int, path: str, concurrency: int, seconds: float) -> dict:
+    payload = request_bytes(port, path)
+    latencies: list[float] = []
+    errors: list[int] = []
+    until = time.perf_counter() + seconds
+    started = time.perf_counter()
+    await asyncio.gather(*(one_connection(port, payload, until, latencies, errors) for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(ordered) * 1000 if ordered else float("nan"),
+        "p99": ordered[int(len(ordered) * 0.99) - 1] * 1000 if ordered else float("nan"),
+        "errors": len(errors),
+    }
+
+
 def wrk_load(port: int, path: str, concurrency: int, seconds: float) -> dict:
     """One wrk run (a C load generator: it leaves the server most of a core on a 2-core machine)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8", delete=False) as script:
-        if path != "/healthz":
+        if path == "/v1/check":
             body = json.dumps({"text": REPLY}, ensure_ascii=False)
             script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
                          f"wrk.body = {lua_string(body)}\n")
@@ -118,33 +183,21 @@ def parse_wrk(output: str) -> dict:
             "errors": errors}
 
 
-async def async_load(port: int, path: str, concurrency: int, seconds: float) -> dict:
-    payload = request_bytes(port, path)
-    latencies: list[float] = []
-    errors: list[int] = []
-    until = time.perf_counter() + seconds
-    started = time.perf_counter()
-    await asyncio.gather(*(one_connection(port, payload, until, latencies, errors) for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    ordered = sorted(latencies)
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(ordered) * 1000 if ordered else float("nan"),
-        "p99": ordered[int(len(ordered) * 0.99) - 1] * 1000 if ordered else float("nan"),
-        "errors": len(errors),
-    }
-
-
 def combine(runs: list[dict]) -> dict:
     """Equal-length runs of one endpoint: mean req/s, median p50, worst p99, all errors."""
     return {"rps": statistics.fmean(r["rps"] for r in runs), "p50": statistics.median(r["p50"] for r in runs),
             "p99": max(r["p99"] for r in runs), "errors": sum(r["errors"] for r in runs)}
 
 
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0, help="length of one run (default 5)")
+    parser.add_argument("--seconds", type=float, default=4.0, help="length of one throughput run (default 4)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per endpoint (default 3)")
+    parser.add_argument("--starts", type=int, default=3, help="start-ups timed per server (default 3)")
     parser.add_argument("--generator", choices=("auto", "wrk", "asyncio"), default="auto",
                         help="load generator (auto: wrk when installed)")
     args = parser.parse_args()
@@ -152,38 +205,79 @@ def main() -> int:
     if use_wrk and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
 
-    def load(path: str, concurrency: int, seconds: float) -> dict:
+    def load(server: Server, path: str, concurrency: int, seconds: float) -> dict:
         if use_wrk:
-            return wrk_load(port, path, concurrency, seconds)
-        return asyncio.run(async_load(port, path, concurrency, seconds))
+            return wrk_load(server.port, path, concurrency, seconds)
+        return asyncio.run(async_load(server.port, path, concurrency, seconds))
 
-    port = free_port()
-    server = start_server(port)
+    starts: dict[str, list[tuple[float, float]]] = {"starlette hello": [], "cslint serve": []}
+    for _ in range(args.starts):
+        for make in (hello_server, cslint_server):
+            server = make()
+            try:
+                starts[server.name].append((server.ready, server.rss_mib()))
+            finally:
+                server.stop()
+
+    hello = hello_server()
+    cslint = cslint_server()  # started last: the cold run begins the moment its /readyz answers
     rows = []
     try:
+        cold = load(cslint, "/v1/check", 64, 4.0)
         for concurrency in (16, 64):
-            # warm-up, then healthz and check alternately, so both see the same machine load
-            load("/v1/check", concurrency, 1.0)
-            health_runs, check_runs = [], []
-            for _ in range(args.rounds):
-                health_runs.append(load("/healthz", concurrency, args.seconds))
-                check_runs.append(load("/v1/check", concurrency, args.seconds))
-            rows.append((concurrency, combine(health_runs), combine(check_runs)))
+            for server, path in ((hello, "/"), (cslint, "/healthz"), (cslint, "/v1/check")):
+                load(server, path, concurrency, 1.0)  # warm-up
+            runs: dict[str, list[dict]] = {"hello": [], "/healthz": [], "/v1/check": []}
+            for _ in range(args.rounds):  # alternately, so all three see the same machine load
+                runs["hello"].append(load(hello, "/", concurrency, args.seconds))
+                runs["/healthz"].append(load(cslint, "/healthz", concurrency, args.seconds))
+                runs["/v1/check"].append(load(cslint, "/v1/check", concurrency, args.seconds))
+            rows.append((concurrency, {name: combine(r) for name, r in runs.items()}))
+        after_load = {"starlette hello": hello.rss_mib(), "cslint serve": cslint.rss_mib()}
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        cslint.stop()
+        hello.stop()
+
     generator = "wrk (1 thread)" if use_wrk else "asyncio keep-alive load generator"
-    print(f"cslint serve, 1 worker, {HOST}; {generator}; {args.rounds} alternating runs of {args.seconds:g} s "
-          "per endpoint (req/s: mean, p50: median, p99: worst run)")
-    print(f"{'conc':>4}  {'endpoint':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     ok = True
-    for concurrency, health, check in rows:
-        for name, r in (("/healthz", health), ("/v1/check", check)):
-            print(f"{concurrency:>4}  {name:<10} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>7}")
-        ratio = check["rps"] / health["rps"] if health["rps"] else 0.0
-        passed = ratio >= 0.8 and check["errors"] == 0 and health["errors"] == 0
+    print(f"1 uvicorn worker each, {HOST}; {generator}; the hello is bench/starlette_hello.py")
+    print(f"\nstart-up, {args.starts} starts each (median): process start -> first 200 from /readyz (cslint) or / (hello)")
+    print(f"{'server':<16} {'ready s':>8} {'RSS ready MiB':>14} {'RSS after load MiB':>19}")
+    medians = {}
+    for name, samples in starts.items():
+        ready = statistics.median(s[0] for s in samples)
+        rss = statistics.median(s[1] for s in samples)
+        medians[name] = (ready, rss)
+        print(f"{name:<16} {ready:>8.2f} {rss:>14.1f} {after_load[name]:>19.1f}   "
+              f"(ready s: {', '.join(f'{s[0]:.2f}' for s in samples)})")
+    ready = medians["cslint serve"][0]
+    ok &= ready <= TARGET_READY_S
+    print(f"  cslint worker ready in {ready:.2f} s (target <= {TARGET_READY_S:g} s)  {verdict(ready <= TARGET_READY_S)}")
+    extra = max(medians["cslint serve"][1] - medians["starlette hello"][1],
+                after_load["cslint serve"] - after_load["starlette hello"])
+    ok &= extra <= TARGET_EXTRA_MIB
+    print(f"  cslint worker memory over the hello process: {extra:.1f} MiB, the larger of ready and after load "
+          f"(target <= {TARGET_EXTRA_MIB:g} MiB)  {verdict(extra <= TARGET_EXTRA_MIB)}")
+
+    cold_ok = cold["p99"] <= TARGET_P99_MS and cold["errors"] == 0
+    ok &= cold_ok
+    print(f"\ncold run, /v1/check at concurrency 64 for 4 s from the moment /readyz answered: {cold['rps']:.0f} req/s, "
+          f"p50 {cold['p50']:.2f} ms, p99 {cold['p99']:.2f} ms, {cold['errors']} errors "
+          f"(target p99 <= {TARGET_P99_MS:g} ms)  {verdict(cold_ok)}")
+
+    print(f"\nthroughput, {args.rounds} alternating runs of {args.seconds:g} s per endpoint "
+          "(req/s: mean, p50: median, p99: worst run)")
+    print(f"{'conc':>4}  {'endpoint':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x hello':>8}")
+    for concurrency, results in rows:
+        base = results["hello"]["rps"]
+        for name, r in results.items():
+            print(f"{concurrency:>4}  {name:<10} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>7} "
+                  f"{r['rps'] / base if base else 0.0:>8.3f}")
+        check = results["/v1/check"]
+        ratio = check["rps"] / base if base else 0.0
+        passed = ratio >= TARGET_RATIO and all(r["errors"] == 0 for r in results.values())
         ok &= passed
-        print(f"      /v1/check ÷ /healthz = {ratio:.3f} (target ≥ 0.8, 0 errors)  {'PASS' if passed else 'FAIL'}")
+        print(f"      /v1/check ÷ hello = {ratio:.3f} (target >= {TARGET_RATIO:g}, 0 errors)  {verdict(passed)}")
     return 0 if ok else 1
 
 

@@ -62,7 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from cslint.service.protocol import GuardedHttpToolsProtocol
+        from cslint.service.server import uvicorn_options
         from cslint.service.snapshot import make_snapshot_dir, pack_digest, save_snapshot
         from cslint.service.workers import run_workers
     except ImportError:
@@ -82,9 +82,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "CSLINT_WRITE_TIMEOUT": str(args.write_timeout),
         "CSLINT_PACK_SNAPSHOT": snapshot,
     })
-    options = dict(factory=True, host=args.host, port=args.port, workers=args.workers, log_config=LOG_CONFIG,
-                   http=GuardedHttpToolsProtocol, timeout_keep_alive=args.keep_alive,
-                   timeout_worker_healthcheck=int(args.worker_start_timeout))
+    options = dict(factory=True, **uvicorn_options(host=args.host, port=args.port, workers=args.workers,
+                                                   keep_alive=args.keep_alive,
+                                                   worker_start_timeout=args.worker_start_timeout))
     try:
         if args.workers > 1:  # /metrics adds up every worker's counts (service/workers.py)
             run_workers(uvicorn.Config(SERVICE_APP, **options))
@@ -94,28 +94,3 @@ def cmd_serve(args: argparse.Namespace) -> int:
         shutil.rmtree(snapshot_dir, ignore_errors=True)
     return 0
 
-
-class ListeningOrWarning:
-    """uvicorn's own log lines that an operator needs: the address it listens on (once the
-    socket is bound, with the port it really got) and warnings; not its other chatter."""
-
-    def filter(self, record) -> bool:
-        return record.levelno >= 30 or str(record.msg).startswith("Uvicorn running on")
-
-
-# uvicorn's logging: only ListeningOrWarning's lines, plain, on stderr; its access log stays off
-# (the service writes its own JSON access log). Passed as log_config, not log_level, because
-# uvicorn sets log_level on its loggers after applying the config.
-LOG_CONFIG = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"operator": {"()": f"{__name__}.ListeningOrWarning"}},
-    "formatters": {"plain": {"format": "cslint serve: %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr",
-                            "formatter": "plain", "filters": ["operator"]}},
-    "loggers": {
-        "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
-        "uvicorn.error": {"level": "INFO"},
-        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
-    },
-}

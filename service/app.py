@@ -2,6 +2,9 @@
 
     uvicorn --factory cslint.service.app:create_app_from_env     (what `cslint serve` runs)
 
+`create_app` builds the FastAPI app; `create_service` puts the send path's front in front of it
+(service/direct.py `SendPath`), and that is what uvicorn serves.
+
 Handlers that only run the check are `async def`: the check costs tens of microseconds, less
 than a hop to the thread pool. No client input ever produces a 500: every error is a JSON body
 `{"error", "detail"}` with 400, 404, 413 or 422.
@@ -9,6 +12,7 @@ than a hop to the thread pool. No client input ever produces a 500: every error 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import signal
@@ -34,12 +38,12 @@ from cslint.model import Diagnostic, RulePack
 from cslint.packs import load_packs, packs_dirs
 from cslint.selection import CATEGORY_CODES, SEVERITY_CODES, Selection, SelectionError
 
-from .auth import ApiKeys, header_key, secret_matches
+from .auth import ApiKeys, KeyCheck, header_key, secret_matches
 from .budget import DEFAULT_MAX_DIAGNOSTICS, DEFAULT_MAX_REQUEST_CHARS, fit_response, run_checks
-from .direct import Call, DirectEndpoint, documented_twin
+from .direct import Call, DirectEndpoint, SendPath, documented_twin
 from .limits import BodySizeLimit
 from .lt_v2 import build_router, lt_check
-from .observe import Metrics, Observe, configure_access_log, log_event, log_reload, report_check
+from .observe import LINES, Metrics, Observe, Recorder, configure_access_log, log_event, log_reload, report_check
 from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
                       ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
 from .snapshot import Digests, load_snapshot, pack_digest, save_snapshot
@@ -232,6 +236,42 @@ def _error(status: int, error: str, detail: str) -> JSONResponse:
     return JSONResponse(status_code=status, content=ErrorBody(error=error, detail=detail).model_dump())
 
 
+ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 413: "too_large", 422: "pack_rejected"}
+
+
+def validation_error(exc: RequestValidationError) -> tuple[int, str, str]:
+    """(status, error, detail) of a body that failed validation: 400 for malformed JSON, else 422
+    naming the first field at fault."""
+    errors = exc.errors()
+    invalid_json = [e for e in errors if e.get("type") == "json_invalid"]
+    if invalid_json:
+        reason = str(invalid_json[0].get("msg", "")).removeprefix("Invalid JSON: ")
+        return 400, "malformed_json", "the body is not valid JSON" + (f": {reason}" if reason else "")
+    first = errors[0] if errors else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+    return 422, "invalid_field", f"{where}: {first.get('msg', 'invalid value')}"
+
+
+def http_error(exc: StarletteHTTPException) -> tuple[int, str, str]:
+    detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+    if exc.status_code == 400 and "parsing the body" in detail:
+        detail = "the body could not be read as UTF-8 JSON"
+    return exc.status_code, ERROR_NAMES.get(exc.status_code, "error"), detail
+
+
+def client_error(exc: Exception) -> tuple[int, bytes] | None:
+    """The status and JSON body the app's exception handlers give `exc` (the send path answers
+    with them itself), or None for an exception that is not a client error."""
+    if isinstance(exc, RequestValidationError):
+        status, error, detail = validation_error(exc)
+    elif isinstance(exc, StarletteHTTPException):
+        status, error, detail = http_error(exc)
+    else:
+        return None
+    return status, _error(status, error, detail).body
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
 
@@ -246,6 +286,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         app.state.engines = engines
         app.openapi_schema = None  # the rule ids it lists may have changed (document_selection_codes)
+        # the old engines were frozen with the rest of the start-up heap (lifespan): free them
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
         if settings.snapshot:
             await asyncio.to_thread(save_snapshot, settings.snapshot, engines.packs, engines.digests)
         log_reload(trigger, before, engines.summary())
@@ -259,6 +303,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.engines = start_engines(settings)  # before the server accepts requests
+        await warm_send_path(app)
+        # the heap built so far (modules, packs, jieba's tables) lives as long as the worker: kept
+        # out of the collector's full passes, which would otherwise walk all of it now and then
+        gc.collect()
+        gc.freeze()
         log_event("start", ok=True, packs=app.state.engines.summary(), stale=app.state.engines.stale)
         loop = asyncio.get_running_loop()
         try:
@@ -266,6 +315,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         except (NotImplementedError, RuntimeError, ValueError):
             pass  # no SIGHUP here (not the main thread, or not POSIX)
         yield
+        LINES.flush()  # the access log's last lines, before the worker exits
 
     # /docs loads Swagger UI from the fastapi-offline package under /docs/static, not from a CDN: it
     # works offline and where public CDNs are blocked. No ReDoc: its sidebar loads a logo from a CDN.
@@ -281,30 +331,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["authorization", "content-type", "x-api-key"])
     metrics = Metrics()
-    app.add_middleware(Observe, metrics=metrics, log_text=settings.log_text, known_paths={
+    app.state.recorder = Recorder(metrics, log_text=settings.log_text, known_paths={
         "/healthz", "/readyz", "/metrics", "/v1/check", "/v1/check/batch", "/v1/conversations/check",
         "/v1/packs", "/v1/rules", "/v2/check", "/v2/languages"})
+    app.add_middleware(Observe, recorder=app.state.recorder)
     configure_access_log()
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = exc.errors()
-        invalid_json = [e for e in errors if e.get("type") == "json_invalid"]
-        if invalid_json:
-            reason = str(invalid_json[0].get("msg", "")).removeprefix("Invalid JSON: ")
-            return _error(400, "malformed_json", "the body is not valid JSON" + (f": {reason}" if reason else ""))
-        first = errors[0] if errors else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
-        return _error(422, "invalid_field", f"{where}: {first.get('msg', 'invalid value')}")
+        return _error(*validation_error(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        names = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 413: "too_large", 422: "pack_rejected"}
-        detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
-        if exc.status_code == 400 and "parsing the body" in detail:
-            detail = "the body could not be read as UTF-8 JSON"
-        return _error(exc.status_code, names.get(exc.status_code, "error"), detail)
+    async def http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return _error(*http_error(exc))
 
     @app.post("/v1/admin/reload", summary="reload packs from disk (admin token)", responses={
         401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody}})
@@ -431,15 +470,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 async def check(call: Call) -> bytes:
     """POST /v1/check: one reply's diagnostics, and the text with safe rewrites applied."""
     body = parse_json_body(CheckRequest, call.body)
-    checker, ref = call.app.state.engines.pick(body.pack)
-    selection = request_selection(body, call.app.state.engines.combined)
+    state = call.app.state
+    engines = state.engines
+    checker, ref = engines.pick(body.pack)
+    selection = request_selection(body, engines.combined)
+    text = body.text
     try:
-        result = await run_checks(len(body.text), lambda: checker.check(body.text, body.channel, body.position, selection))
+        result = await run_checks(len(text), lambda: checker.check(text, body.channel, body.position, selection))
     except InputError as exc:
         raise input_error(exc) from None
-    report_check(call.scope, body.text, result.diagnostics)
-    to16 = utf16_offsets(body.text)
-    diagnostics = [diagnostic_json(d, to16) for d in result.diagnostics[:call.app.state.settings.max_diagnostics]]
+    report_check(call.scope, text, result.diagnostics)
+    if result.diagnostics:
+        to16 = utf16_offsets(text)
+        diagnostics = [diagnostic_json(d, to16) for d in result.diagnostics[:state.settings.max_diagnostics]]
+    else:
+        diagnostics = []
 
     def render(shown: int) -> bytes:
         return pydantic_core.to_json({"diagnostics": diagnostics[:shown],
@@ -501,8 +546,38 @@ def request_selection(body: CheckRequest, every_rule: Checker) -> Selection | No
     return None if selection.is_default else selection
 
 
-def create_app_from_env() -> FastAPI:
-    return create_app(Settings.from_env())
+WARM_UP_TEXT = "你好，这个我不知道，请稍等"
+
+
+async def warm_send_path(app: FastAPI) -> None:
+    """Pay the send path's one-off costs (pydantic's first validation of each model, the first
+    windows segmented, the JSON rendering) before the worker says it is ready, not in the first
+    requests it serves."""
+    body = json.dumps({"text": WARM_UP_TEXT}, ensure_ascii=False).encode()
+    form = ("text=" + WARM_UP_TEXT + "&language=zh-CN").encode()
+    scope = {"app": app, "type": "http", "state": {}, "query_string": b"",
+             "headers": [(b"content-type", b"application/x-www-form-urlencoded")]}
+    await check(Call(scope, body))
+    await lt_check(Call(scope, form))
+
+
+async def healthz_direct(call: Call) -> bytes:
+    return b'{"status":"ok"}'
+
+
+def create_service(settings: Settings | None = None) -> SendPath:
+    """The app `cslint serve` runs: the send path (/v1/check, /v2/check, /healthz) answered by
+    `SendPath` without the framework, everything else by `create_app(settings)`."""
+    settings = settings or Settings()
+    app = create_app(settings)
+    routes = {"/v1/check": (frozenset({"POST"}), check), "/v2/check": (frozenset({"GET", "POST"}), lt_check),
+              "/healthz": (frozenset({"GET"}), healthz_direct)}
+    return SendPath(app, routes, recorder=app.state.recorder, render_error=client_error,
+                    key_check=KeyCheck(settings.api_keys), max_body=settings.max_body, cors=bool(settings.cors_origins))
+
+
+def create_app_from_env() -> SendPath:
+    return create_service(Settings.from_env())
 
 
 def _version() -> str:

@@ -50,19 +50,38 @@ def presented_key(headers: list[tuple[bytes, bytes]], query_string: bytes) -> st
     return None
 
 
-class ApiKeys:
-    def __init__(self, app, keys: frozenset[str]) -> None:
-        self.app = app
+UNAUTHORIZED = (401, ((b"www-authenticate", b"Bearer"),),
+                json.dumps({"error": "unauthorized", "detail": MESSAGE}).encode())
+
+
+class KeyCheck:
+    """`refuse(scope)`: the 401 answer (status, extra headers, body) for an HTTP request to a
+    guarded path without one of `keys`, else None. With no keys, nothing is guarded."""
+
+    def __init__(self, keys: frozenset[str] | tuple[str, ...]) -> None:
         self.keys = tuple(keys)
 
-    async def __call__(self, scope, receive, send) -> None:
+    def refuse(self, scope) -> tuple[int, tuple, bytes] | None:
+        if not self.keys:
+            return None
         path = scope.get("path", "")
         if (scope["type"] == "http" and path.startswith(GUARDED_PREFIXES) and not path.startswith(UNGUARDED_PREFIXES)
                 and not secret_matches(presented_key(scope["headers"], scope.get("query_string", b"")), *self.keys)):
-            body = json.dumps({"error": "unauthorized", "detail": MESSAGE}).encode()
-            await send({"type": "http.response.start", "status": 401, "headers": [
-                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b"Bearer")]})
+            return UNAUTHORIZED
+        return None
+
+
+class ApiKeys:
+    def __init__(self, app, keys: frozenset[str]) -> None:
+        self.app = app
+        self.check = KeyCheck(keys)
+
+    async def __call__(self, scope, receive, send) -> None:
+        refused = self.check.refuse(scope)
+        if refused is not None:
+            status, headers, body = refused
+            await send({"type": "http.response.start", "status": status, "headers": [
+                (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers]})
             await send({"type": "http.response.body", "body": body})
             return
         await self.app(scope, receive, send)

@@ -34,7 +34,7 @@ class BodySizeLimit:
             await self._reject(send)
 
     async def _reject(self, send) -> None:
-        body = json.dumps({"error": "too_large", "detail": f"request body over {self.max_body} bytes"}).encode()
+        body = too_large_body(self.max_body)
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
@@ -42,3 +42,7 @@ class BodySizeLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+def too_large_body(max_body: int) -> bytes:
+    return json.dumps({"error": "too_large", "detail": f"request body over {max_body} bytes"}).encode()

@@ -1,21 +1,27 @@
-"""Request metrics (Prometheus text format) and a structured access log, as one ASGI middleware.
+"""Request metrics (Prometheus text format) and a structured access log, kept cheap.
 
 The metrics are prometheus_client's; with several workers they are summed over all of them
 (see `Metrics`).
 
-The access log is one JSON line per request on the `cslint.access` logger: method, path,
-status, duration and the number of diagnostics. The checked text is left out unless the server
-is configured to log it (CSLINT_ACCESS_LOG_TEXT=1). Handlers call `report_check` for every text
-they check.
+The access log is one JSON line per request on stderr: method, path, status, duration and the
+number of diagnostics. The checked text is left out unless the server is configured to log it
+(CSLINT_ACCESS_LOG_TEXT=1). Handlers call `report_check` for every text they check. Lines are
+handed to a writer thread (`LINES`) that writes them in batches, so a request never waits on a
+write to stderr (a pipe whose reader lags would otherwise stall the event loop) and thousands of
+requests a second cost a few writes; server events (start, reload) go the same way, in order.
+`Recorder.record` is the bookkeeping of one request, shared by the `Observe` middleware and the
+send path (service/direct.py).
 """
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
-import sys
+import threading
 import time
-from collections import Counter
+from collections import Counter, deque
+from functools import lru_cache
 
 from prometheus_client import CollectorRegistry, Histogram, disable_created_metrics, values
 from prometheus_client import Counter as PromCounter
@@ -32,9 +38,84 @@ disable_created_metrics()
 access_log = logging.getLogger("cslint.access")
 
 
+class LineWriter:
+    """Lines for a file descriptor (stderr), written by a daemon thread in batches.
+
+    `write` only appends to a deque and, when the thread sleeps, wakes it; the thread waits
+    FLUSH_DELAY for more lines, then writes them all in one go. `flush` (at shutdown and exit)
+    writes what is left at once. Should the reader of stderr stop reading, at most MAX_PENDING
+    lines wait and later ones are counted as dropped (reported in the next batch) rather than
+    filling the worker's memory.
+    """
+
+    FLUSH_DELAY = 0.05  # seconds
+    MAX_PENDING = 100_000
+
+    def __init__(self, fd: int = 2) -> None:
+        self.fd = fd
+        self._pending: deque[str] = deque()
+        self._wake = threading.Event()
+        self._write_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+        self.dropped = 0
+        atexit.register(self.flush)
+
+    def write(self, line: str) -> None:
+        if len(self._pending) >= self.MAX_PENDING:
+            self.dropped += 1
+            return
+        self._pending.append(line)
+        if not self._wake.is_set():
+            if self._thread is None or self._pid != os.getpid():
+                self._start()
+            self._wake.set()
+
+    def _start(self) -> None:
+        self._pid = os.getpid()
+        self._thread = threading.Thread(target=self._run, name="cslint-access-log", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            time.sleep(self.FLUSH_DELAY)
+            self._wake.clear()  # a line written from here on wakes us again
+            self.flush()
+
+    def flush(self) -> None:
+        with self._write_lock:
+            pending = self._pending
+            lines = [pending.popleft() for _ in range(len(pending))]
+            if self.dropped:
+                lines.append(json.dumps({"event": "access_log_dropped", "pid": os.getpid(), "lines": self.dropped}))
+                self.dropped = 0
+            if not lines:
+                return
+            data = ("\n".join(lines) + "\n").encode("utf-8", "backslashreplace")
+            try:
+                while data:
+                    data = data[os.write(self.fd, data):]
+            except OSError:
+                pass  # stderr closed: nowhere to log
+
+
+LINES = LineWriter()
+
+
+class _ToLines(logging.Handler):
+    """The `cslint.access` logger's handler: its records join the request lines, in order."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            LINES.write(self.format(record))
+        except Exception:  # noqa: BLE001 - logging must never fail a request
+            self.handleError(record)
+
+
 def configure_access_log() -> None:
     if not access_log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _ToLines()
         handler.setFormatter(logging.Formatter("%(message)s"))
         access_log.addHandler(handler)
         access_log.setLevel(logging.INFO)
@@ -143,18 +224,46 @@ def report_check(scope: dict, text: str, diagnostics) -> None:
     if found is None:
         found = state["diagnostics"] = Counter()
         state["texts"] = []
-    found.update(d.category.value for d in diagnostics)
+    for diag in diagnostics:
+        found[diag.category._value_] += 1  # _value_: the plain attribute behind the enum's `value`
     state["texts"].append(text)
 
 
-class Observe:
-    """ASGI middleware: times each request, counts it, writes the access-log line."""
+@lru_cache(maxsize=512)
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
-    def __init__(self, app, metrics: Metrics, known_paths: set[str], log_text: bool = False) -> None:
-        self.app = app
+
+class Recorder:
+    """What every request leaves behind: its counts in `metrics` and its access-log line."""
+
+    def __init__(self, metrics: Metrics, known_paths: set[str], log_text: bool = False) -> None:
         self.metrics = metrics
         self.known_paths = known_paths
         self.log_text = log_text
+
+    def record(self, scope: dict, status: int, seconds: float) -> None:
+        method, path = scope["method"], scope["path"]
+        state = scope.get("state")
+        found = state.get("diagnostics") if state else None
+        self.metrics.observe(method, path if path in self.known_paths else "other", status, seconds, found)
+        if not access_log.isEnabledFor(logging.INFO):
+            return
+        # the same line json.dumps(dict, ensure_ascii=False) gives, without building the dict
+        line = (f'{{"method": {_quoted(method)}, "path": {_quoted(path)}, "status": {status}, '
+                f'"duration_ms": {round(seconds * 1000, 3)!r}, "diagnostics": {sum(found.values()) if found else 0}')
+        if self.log_text and found is not None:
+            texts = state["texts"]
+            line += ', "text": ' + json.dumps(texts[0] if len(texts) == 1 else texts, ensure_ascii=False)
+        LINES.write(line + "}")
+
+
+class Observe:
+    """ASGI middleware: times each request and has it recorded (counts and access-log line)."""
+
+    def __init__(self, app, recorder: Recorder) -> None:
+        self.app = app
+        self.recorder = recorder
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -188,14 +297,4 @@ class Observe:
         finally:
             if client_left and status == 500:
                 status = CLIENT_CLOSED
-            seconds = time.perf_counter() - started
-            path = scope["path"] if scope["path"] in self.known_paths else "other"
-            found = scope["state"].get("diagnostics")
-            self.metrics.observe(scope["method"], path, status, seconds, found)
-            if access_log.isEnabledFor(logging.INFO):
-                line = {"method": scope["method"], "path": scope["path"], "status": status,
-                        "duration_ms": round(seconds * 1000, 3), "diagnostics": sum(found.values()) if found else 0}
-                if self.log_text and found is not None:
-                    texts = scope["state"]["texts"]
-                    line["text"] = texts[0] if len(texts) == 1 else texts
-                access_log.info(json.dumps(line, ensure_ascii=False))
+            self.recorder.record(scope, status, time.perf_counter() - started)

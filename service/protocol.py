@@ -76,6 +76,12 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._request_timer = self._write_timer = None
         if self.transport is not None:
             self.transport.abort()  # also when already closing: close() would wait for a flush that never comes
+        # what connection_lost (called on a later turn of the loop) will say: from now on the running
+        # handler's sends are dropped; writing to the aborted transport would raise instead
+        cycle = getattr(self, "cycle", None)
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True
+            cycle.message_event.set()
 
 
 def _cancelled(timer: asyncio.TimerHandle | None) -> None:

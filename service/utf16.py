@@ -14,6 +14,10 @@ def utf16_prefix(text: str) -> list[int]:
 
 def utf16_offsets(text: str) -> Callable[[int], int]:
     """A function mapping a code-point offset of `text` to UTF-16 code units."""
-    if not text or max(text) < "\U00010000":  # no astral character (emoji...): the offsets agree
-        return lambda i: i
+    if len(text.encode("utf-16-le")) == 2 * len(text):  # no astral character (emoji...): the offsets agree
+        return _same
     return utf16_prefix(text).__getitem__
+
+
+def _same(offset: int) -> int:
+    return offset
