@@ -322,6 +322,31 @@ core_bounds(PyObject *self, PyObject *args)
     return Py_BuildValue("(nn)", start, end);
 }
 
+/* clause_start_before(folded, pos) -> CheckContext.clause_start_before: back from pos over word
+ * characters (str.isalnum) and ~ ～ */
+static PyObject *
+core_clause_start_before(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "Un", &text, &pos))
+        return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (pos < 0 || pos > n) {
+        PyErr_SetString(PyExc_IndexError, "position outside the text");
+        return NULL;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    while (pos > 0) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, pos - 1);
+        if (!(Py_UNICODE_ISALNUM(c) || c == '~' || c == 0xFF5E))
+            break;
+        pos--;
+    }
+    return PyLong_FromSsize_t(pos);
+}
+
 #define SLOTTED_MARK 0xE001  /* lint.sequence.SLOTTED */
 #define SLOT_MAX 3           /* lint.sequence.SLOT_MAX */
 
@@ -972,6 +997,8 @@ static PyMethodDef core_methods[] = {
      "None: the Python path"},
     {"compact", core_compact, METH_O, "compact(folded) -> folded without its noise characters"},
     {"configure_text", core_configure_text, METH_VARARGS, "hand over the clause and sentence marks"},
+    {"clause_start_before", core_clause_start_before, METH_VARARGS,
+     "clause_start_before(folded, pos) -> start of the run of word characters (and ~) ending at pos"},
     {"bounds", core_bounds, METH_VARARGS, "bounds(folded, pos, clause) -> (start, end) of the clause or sentence"},
     {"complete", core_complete, METH_VARARGS,
      "complete(pieces, max_gap, text, first_end) -> end of the sequence, or None"},

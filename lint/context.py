@@ -129,6 +129,8 @@ class CheckContext:
 
     def clause_start_before(self, pos: int) -> int:
         """Start of the clause holding `pos`: just after the previous clause mark or space."""
+        if self.nt.compiled:  # the same answer, by the core
+            return _normalize.clause_start_before(self.nt.folded, pos)
         folded = self.folded
         start = pos
         while start > 0 and (is_word_char(folded[start - 1]) or folded[start - 1] in "~～"):

@@ -337,7 +337,8 @@ COMPILED = _CORE is not None  # which path `normalize` (and lint.matcher's autom
 
 if _CORE is not None:
     _fold_compact, _compact, _compact_span = _CORE.fold_compact, _CORE.compact, _CORE.compact_span
-    bounds, complete_sequence = _CORE.bounds, _CORE.complete
+    bounds, complete_sequence, clause_start_before = _CORE.bounds, _CORE.complete, _CORE.clause_start_before
+    compact_noise = _CORE.compact
 
     def normalize(text: str) -> NormalizedText:
         """The folded and compact views of `text` (compiled; `normalize_pure` is the reference)."""
@@ -351,4 +352,8 @@ if _CORE is not None:
         return CompiledText(text, compact, folded)
 else:
     normalize = normalize_pure
-    bounds = complete_sequence = None
+    bounds = complete_sequence = clause_start_before = None
+
+    def compact_noise(text: str) -> str:
+        """`text` without its noise characters (NOISE_RE)."""
+        return NOISE_RE.sub("", text)

@@ -9,7 +9,7 @@ boundaries (when `boundary: word`). Overlapping hits of one rule keep the longes
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..context import CheckContext
 from ..errors import PackError
@@ -162,15 +162,14 @@ def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnosti
         return
     if spec.unless_reply_has and any(p in ctx.nt.compact for p in spec.unless_reply_has):
         return
-    exceptions: Spans | None | bool = False  # looked up for the first hit that is where the rule says
+    exceptions: Callable[[int, int], bool] | None | bool = False  # looked up for the first hit where the rule says
     kept: dict[Hit, tuple[int, int]] = {}  # surviving hit -> its span in the original text
     for hit in candidates:
         span = ctx.to_original(hit)
         if not _placed(spec, span, ctx):
             continue
         if exceptions is False:
-            exception_hits = ctx.hits.get((index, "exception"), ())
-            exceptions = Spans(exception_hits) if exception_hits else None
+            exceptions = touch_test(ctx.hits.get((index, "exception"), ()))
         if _not_excused(spec, hit, span, exceptions, ctx):
             kept[hit] = span
     for hit in longest_non_overlapping(kept):
@@ -205,7 +204,8 @@ def _suggestion(spec: MatchSpec, ctx: CheckContext, start: int, end: int, rewrit
     return Suggestion(replacement, spec.applicability, start, end)
 
 
-def _survives(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Spans | None, ctx: CheckContext) -> bool:
+def _survives(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Callable[[int, int], bool] | None,
+              ctx: CheckContext) -> bool:
     """Whether a hit is a finding: where the rule says and not excused. Every test is free of side
     effects, so the cheap ones go first (most hits of `at` rules fail on position, before the
     quotes or the exceptions are looked up)."""
@@ -236,15 +236,35 @@ def positioned(at: str, span: tuple[int, int], ctx: CheckContext) -> bool:
     return True
 
 
-def _not_excused(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Spans | None,
+def _not_excused(spec: MatchSpec, hit: Hit, span: tuple[int, int], exceptions: Callable[[int, int], bool] | None,
                  ctx: CheckContext) -> bool:
     """No exception cancels the hit, no explanation follows it, and it stands on word boundaries."""
     # an exception that covers or overlaps the hit, or stands right before or after it,
     # cancels it (exceptions are context phrases written for this rule alone)
-    if exceptions is not None and exceptions.touches(hit.start, hit.end):
+    if exceptions is not None and exceptions(hit.start, hit.end):
         return False
     if spec.unless_explained and ctx.explained(span[1]):
         return False
     if spec.boundary == "word" and not ctx.on_word_boundaries(hit, span):
         return False
     return True
+
+
+FEW_SPANS = 16  # up to this many exception hits, a plain loop answers sooner than building Spans
+
+
+def touch_test(hits) -> Callable[[int, int], bool] | None:
+    """`Spans(hits).touches` (does any hit overlap or touch [start, end]?), or None when there are
+    no hits; a plain loop over a few hits (most replies have one or two), Spans past FEW_SPANS so
+    that a long reply stays O(n log n)."""
+    if not hits:
+        return None
+    if len(hits) > FEW_SPANS:
+        return Spans(hits).touches
+
+    def touches(start: int, end: int) -> bool:
+        for hit in hits:
+            if hit.start <= end and hit.end >= start:
+                return True
+        return False
+    return touches

@@ -20,10 +20,10 @@ from ..context import CheckContext
 from ..fields import Fields
 from ..matcher import STOPS
 from ..model import CHANNELS, POSITIONS, Applicability, Category, Diagnostic, Rule, Suggestion
-from ..normalize import NOISE_RE, is_word_char
+from ..normalize import NOISE_RE, compact_noise, is_word_char
 from ..sequence import SLOTTED, Sequence, SequenceSyntaxError, complete, parse_sequence
 from ..edits import tidy
-from ..spans import Spans
+from .matching import touch_test
 
 KEYS = (
     "any_of", "channels", "positions", "region", "lines", "when", "when_exceptions", "scope",
@@ -148,7 +148,7 @@ def _has_any(spec: RequiredSpec, ctx: CheckContext, lo: int, hi: int) -> bool:
     if lo == 0 and hi >= len(ctx.text):
         region = ctx.nt.compact
     else:
-        region = NOISE_RE.sub("", ctx.folded[lo:hi])
+        region = compact_noise(ctx.folded[lo:hi]) if ctx.nt.compiled else NOISE_RE.sub("", ctx.folded[lo:hi])
     return occurs(spec.any_of, region)
 
 
@@ -221,10 +221,13 @@ def _completes(seq: Sequence, region: str, first: str, pos: int) -> bool:
 
 
 def _triggers(index: int, ctx: CheckContext) -> list[tuple[int, int]]:
-    exceptions = Spans(ctx.hits.get((index, "trigger_exception"), ()))
+    hits = ctx.hits.get((index, "trigger"), ())
+    if not hits:
+        return []
+    excepted = touch_test(ctx.hits.get((index, "trigger_exception"), ()))
     found = []
-    for hit in ctx.hits.get((index, "trigger"), ()):
-        if exceptions.touches(hit.start, hit.end):
+    for hit in hits:
+        if excepted is not None and excepted(hit.start, hit.end):
             continue
         start, end = ctx.to_original(hit)
         if ctx.quoted(start, end):

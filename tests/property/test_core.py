@@ -130,6 +130,15 @@ def test_clause_and_sentence_bounds_equal_the_reference(checkers, text):
     for pos in range(-1, len(text) + 2):
         assert fast.clause_bounds(pos) == slow.clause_bounds(pos), pos
         assert fast.sentence_bounds(pos) == slow.sentence_bounds(pos), pos
+        if 0 <= pos <= len(text):
+            assert fast.clause_start_before(pos) == slow.clause_start_before(pos), pos
+
+
+@compiled_only
+@SETTINGS
+@given(text=texts)
+def test_noise_removal_equals_the_reference(text):
+    assert norm.compact_noise(text) == norm.NOISE_RE.sub("", text)
 
 
 alternatives = st.one_of(st.text(alphabet="不要好吗?。，.a1", min_size=1, max_size=3),
