@@ -9,7 +9,7 @@ filters its hits (lint.kinds) -> suggestions in the agent's script -> safe fixes
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from .context import CheckContext
 from .errors import InputError, TextTooLong
@@ -93,9 +93,39 @@ class Checker:
             raise InputError("text must be a string")
         always = self._always.get((channel, position))
         if always is None:
-            if channel not in CHANNELS:
-                raise InputError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
-            raise InputError(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
+            _bad_context(channel, position)
+        return self._check(text, channel, position, selection, always)
+
+    def check_many(self, texts: Iterable[str | tuple[str, str, str]], channel: str = "chat",
+                   position: str = "middle", selection: Selection | None = None) -> list[Result]:
+        """`check` of each text, in order, with the per-call work done once per batch (the CLI's
+        files, a scan's partition, /v1/check/batch). An item is a reply (checked in `channel` at
+        `position`) or a (reply, channel, position) tuple. Raises as `check` does, at the first
+        item that `check` would refuse."""
+        default = self._always.get((channel, position))
+        if default is None:
+            _bad_context(channel, position)
+        contexts = self._always
+        check = self._check
+        results = []
+        for item in texts:
+            if isinstance(item, str):
+                results.append(check(item, channel, position, selection, default))
+                continue
+            if not isinstance(item, tuple) or len(item) != 3:
+                raise InputError("an item must be a string or a (text, channel, position) tuple")
+            text, item_channel, item_position = item
+            if not isinstance(text, str):
+                raise InputError("text must be a string")
+            always = contexts.get((item_channel, item_position))
+            if always is None:
+                _bad_context(item_channel, item_position)
+            results.append(check(text, item_channel, item_position, selection, always))
+        return results
+
+    def _check(self, text: str, channel: str, position: str, selection: Selection | None,
+               always: tuple[int, ...]) -> Result:
+        """`check` once the arguments were validated (`always`: the rules visited in this context)."""
         if len(text) > self.max_chars:
             raise TextTooLong(f"text is {len(text)} characters; the limit is {self.max_chars}")
         if not text or text.isspace():
@@ -138,6 +168,12 @@ class Checker:
 
 
 ALLOWED = (-1, "allow")  # the matcher owner of the packs' allowed phrases
+
+
+def _bad_context(channel: object, position: object) -> None:
+    if channel not in CHANNELS:
+        raise InputError(f"channel must be one of {', '.join(CHANNELS)}, not {channel!r}")
+    raise InputError(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
 
 
 def _not_allowed(diagnostics: list[Diagnostic], allowed_hits, nt) -> list[Diagnostic]:

@@ -114,3 +114,22 @@ def test_pattern_rule_with_gap(checker):
 def test_jieba_boundary_for_wei(checker):
     assert flagged(checker, "喂，在吗") == [("wei-as-greeting", "喂")]
     assert flagged(checker, "喂养时请注意") == []
+
+
+def test_check_many_gives_what_check_gives(checker):
+    texts = ["你好，这个我不知道", "亲，您好，有什么可以帮您？", "", "  ", "這個我不 知 道呢😅", "您提供一下订单号"]
+    assert checker.check_many(texts) == [checker.check(t) for t in texts]
+    assert checker.check_many(texts, "email", "closing") == [checker.check(t, "email", "closing") for t in texts]
+    mixed = [("你好", "chat", "opening"), "不知道", ("谢谢，再见", "email", "single")]
+    assert checker.check_many(mixed) == [checker.check("你好", "chat", "opening"), checker.check("不知道"),
+                                         checker.check("谢谢，再见", "email", "single")]
+    assert checker.check_many([]) == []
+
+
+def test_check_many_refuses_what_check_refuses(checker):
+    with pytest.raises(InputError, match="channel"):
+        checker.check_many(["你好"], channel="fax")
+    with pytest.raises(InputError, match="position"):
+        checker.check_many(["你好", ("你好", "chat", "first")])
+    with pytest.raises(InputError, match="string"):
+        checker.check_many(["你好", 3])
