@@ -7,8 +7,8 @@ settings as `cslint serve --workers 1` (loop, HTTP protocol, timeouts, logging).
    process to the first 200 from /readyz (cslint) or / (hello), and the worker's resident memory
    once ready;
 2. a cold run: `/v1/check` at concurrency 64 for 4 s, started the moment /readyz answers;
-3. throughput: hello, /healthz and /v1/check (a 100-character reply with one finding) at
-   concurrency 16 and 64, --rounds alternating runs of --seconds each, after a 1 s warm-up;
+3. throughput: hello, /healthz, /v1/check (a 100-character reply with one finding) and
+   /v1/check with an empty reply (the send path without the check) at concurrency 16 and 64, --rounds alternating runs of --seconds each, after a 1 s warm-up;
    then each worker's resident memory again.
 
 It prints every row, the ratios to hello and issue 16's targets: /v1/check >= 0.6x hello's req/s
@@ -40,6 +40,9 @@ HOST = "127.0.0.1"
 REPLY = ("您好，您的订单已经从仓库发出，预计明天下午就能送达，快递员会提前电话联系您，请保持手机畅通。"
          "关于发票的问题，这个我不知道具体的开票时间，我们会在发货后统一开具电子发票并发送到您预留的邮箱，请注意查收。")
 assert len(REPLY) == 100
+# what each measured endpoint sends: (method and path, JSON body or None)
+ENDPOINTS = {"hello": "/", "/healthz": "/healthz", "/v1/check": "/v1/check", "/v1/check ''": "/v1/check"}
+BODIES = {"/v1/check": REPLY, "/v1/check ''": ""}  # the empty reply: the send path without the engine's work
 TARGET_RATIO, TARGET_P99_MS, TARGET_READY_S, TARGET_EXTRA_MIB = 0.6, 50.0, 1.0, 80.0
 
 
@@ -101,10 +104,10 @@ def cslint_server() -> Server:
     return Server("cslint serve", [sys.executable, "-m", "cslint", "serve", "--workers", "1"], "/readyz")
 
 
-def request_bytes(port: int, path: str) -> bytes:
-    if path != "/v1/check":
+def request_bytes(port: int, path: str, text: str | None) -> bytes:
+    if text is None:
         return f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
-    body = json.dumps({"text": REPLY}, ensure_ascii=False).encode()
+    body = json.dumps({"text": text}, ensure_ascii=False).encode()
     return (f"POST {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n").encode() + body
 
@@ -131,8 +134,8 @@ async def one_connection(port: int, payload: bytes, until: float, latencies: lis
         writer.close()
 
 
-async def async_load(port: int, path: str, concurrency: int, seconds: float) -> dict:
-    payload = request_bytes(port, path)
+async def async_load(port: int, path: str, text: str | None, concurrency: int, seconds: float) -> dict:
+    payload = request_bytes(port, path, text)
     latencies: list[float] = []
     errors: list[int] = []
     until = time.perf_counter() + seconds
@@ -148,11 +151,11 @@ async def async_load(port: int, path: str, concurrency: int, seconds: float) -> 
     }
 
 
-def wrk_load(port: int, path: str, concurrency: int, seconds: float) -> dict:
+def wrk_load(port: int, path: str, text: str | None, concurrency: int, seconds: float) -> dict:
     """One wrk run (a C load generator: it leaves the server most of a core on a 2-core machine)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", encoding="utf-8", delete=False) as script:
-        if path == "/v1/check":
-            body = json.dumps({"text": REPLY}, ensure_ascii=False)
+        if text is not None:
+            body = json.dumps({"text": text}, ensure_ascii=False)
             script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
                          f"wrk.body = {lua_string(body)}\n")
     try:
@@ -205,10 +208,11 @@ def main() -> int:
     if use_wrk and not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
 
-    def load(server: Server, path: str, concurrency: int, seconds: float) -> dict:
+    def load(server: Server, endpoint: str, concurrency: int, seconds: float) -> dict:
+        path, text = ENDPOINTS[endpoint], BODIES.get(endpoint)
         if use_wrk:
-            return wrk_load(server.port, path, concurrency, seconds)
-        return asyncio.run(async_load(server.port, path, concurrency, seconds))
+            return wrk_load(server.port, path, text, concurrency, seconds)
+        return asyncio.run(async_load(server.port, path, text, concurrency, seconds))
 
     starts: dict[str, list[tuple[float, float]]] = {"starlette hello": [], "cslint serve": []}
     for _ in range(args.starts):
@@ -225,13 +229,13 @@ def main() -> int:
     try:
         cold = load(cslint, "/v1/check", 64, 4.0)
         for concurrency in (16, 64):
-            for server, path in ((hello, "/"), (cslint, "/healthz"), (cslint, "/v1/check")):
-                load(server, path, concurrency, 1.0)  # warm-up
-            runs: dict[str, list[dict]] = {"hello": [], "/healthz": [], "/v1/check": []}
-            for _ in range(args.rounds):  # alternately, so all three see the same machine load
-                runs["hello"].append(load(hello, "/", concurrency, args.seconds))
-                runs["/healthz"].append(load(cslint, "/healthz", concurrency, args.seconds))
-                runs["/v1/check"].append(load(cslint, "/v1/check", concurrency, args.seconds))
+            for endpoint in ENDPOINTS:
+                load(hello if endpoint == "hello" else cslint, endpoint, concurrency, 1.0)  # warm-up
+            runs: dict[str, list[dict]] = {endpoint: [] for endpoint in ENDPOINTS}
+            for _ in range(args.rounds):  # alternately, so all of them see the same machine load
+                for endpoint in ENDPOINTS:
+                    runs[endpoint].append(load(hello if endpoint == "hello" else cslint, endpoint, concurrency,
+                                               args.seconds))
             rows.append((concurrency, {name: combine(r) for name, r in runs.items()}))
         after_load = {"starlette hello": hello.rss_mib(), "cslint serve": cslint.rss_mib()}
     finally:
@@ -267,11 +271,12 @@ def main() -> int:
 
     print(f"\nthroughput, {args.rounds} alternating runs of {args.seconds:g} s per endpoint "
           "(req/s: mean, p50: median, p99: worst run)")
-    print(f"{'conc':>4}  {'endpoint':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x hello':>8}")
+    print("(/v1/check '' sends an empty reply: the send path's cost without the engine's check)")
+    print(f"{'conc':>4}  {'endpoint':<13} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x hello':>8}")
     for concurrency, results in rows:
         base = results["hello"]["rps"]
         for name, r in results.items():
-            print(f"{concurrency:>4}  {name:<10} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>7} "
+            print(f"{concurrency:>4}  {name:<13} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f} {r['errors']:>7} "
                   f"{r['rps'] / base if base else 0.0:>8.3f}")
         check = results["/v1/check"]
         ratio = check["rps"] / base if base else 0.0

@@ -63,14 +63,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from cslint.service.server import uvicorn_options
-        from cslint.service.snapshot import make_snapshot_dir, pack_digest, save_snapshot
+        from cslint.service.snapshot import hand_over, make_snapshot_dir, pack_digest, save_snapshot
         from cslint.service.workers import run_workers
     except ImportError:
         print("cslint serve needs the service extra: pip install 'cslint[service]'", file=sys.stderr)
         return 2
     snapshot_dir = make_snapshot_dir()
     snapshot = os.path.join(snapshot_dir, "packs.pickle")
-    save_snapshot(snapshot, packs, {p.id: pack_digest(p) for p in packs})
+    digests = {p.id: pack_digest(p) for p in packs}
+    save_snapshot(snapshot, packs, digests)
+    if args.workers == 1:
+        hand_over(packs, digests)  # uvicorn serves in this process: the worker need not load them again
     os.environ.update({
         "CSLINT_SERVE_PACKS": os.pathsep.join(args.pack or []),
         "CSLINT_SERVE_PACKS_DIRS": os.pathsep.join(args.packs_dir or []),

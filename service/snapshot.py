@@ -62,3 +62,22 @@ def load_snapshot(path: str) -> tuple[list[RulePack], Digests] | None:
 def make_snapshot_dir() -> str:
     """A private directory for one server's snapshot; the caller removes it when the server stops."""
     return tempfile.mkdtemp(prefix="cslint-serve-")
+
+
+# The packs `cslint serve` validated a moment ago in this very process. With one worker uvicorn
+# serves in the same process, so the worker takes these instead of reading and validating the
+# files a second time (service/app.py start_engines); a worker process of its own, and every
+# reload, reads the files.
+_validated_here: tuple[list[RulePack], Digests] | None = None
+
+
+def hand_over(packs: list[RulePack], digests: Digests) -> None:
+    global _validated_here
+    _validated_here = (packs, digests)
+
+
+def take_handed_over() -> tuple[list[RulePack], Digests] | None:
+    """The packs handed over in this process, once (None after that, or when there are none)."""
+    global _validated_here
+    handed, _validated_here = _validated_here, None
+    return handed

@@ -54,6 +54,11 @@ def test_api_keys_and_cors(start_server):
     preflight = httpx.options(srv.url + "/v1/check", headers={
         "Origin": "https://chat.example", "Access-Control-Request-Method": "POST"})
     assert preflight.headers.get("access-control-allow-origin") == "https://chat.example"
+    # a browser's request (it carries Origin) gets the CORS headers, and still needs a key
+    browser = {"Origin": "https://chat.example"}
+    answer = httpx.post(srv.url + "/v1/check", json={"text": "好"}, headers={**browser, "X-API-Key": "k1"})
+    assert answer.status_code == 200 and answer.headers.get("access-control-allow-origin") == "https://chat.example"
+    assert httpx.post(srv.url + "/v1/check", json={"text": "好"}, headers=browser).status_code == 401
 
 
 def test_reload_refused_without_admin_token(client):
