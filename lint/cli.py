@@ -33,7 +33,7 @@ import orjson
 from . import suppress
 from .checker import DEFAULT_MAX_CHARS, Checker
 from .config import COMMAND_LINE, Config, ConfigError, Settings, resolve as resolve_config
-from .encodings import OverLimit, max_bytes_per_char, read_lines, read_text, text_encoding_option
+from .encodings import OverLimit, decode_line, max_bytes_per_char, read_lines, read_text, text_encoding_option
 from .errors import InputError, PackError
 from .fix import apply_fixes, offset_before, resolve_edits
 from .model import CHANNELS, POSITIONS, Applicability, Diagnostic, Severity
@@ -194,14 +194,18 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
         settings = None  # the file's settings, looked up at its first record
         try:
             with _open(path) as handle:
-                for number, text, error in read_lines(handle, args.encoding, line_bound(args), before_wait):
-                    if error is not None:
+                # a UTF-8 file's lines come undecoded (orjson reads the bytes): (number, bytes, offset)
+                for number, text, extra in read_lines(handle, args.encoding, line_bound(args), before_wait, True):
+                    if type(text) is not bytes and extra is not None:  # a Line that did not decode
                         where = f"{name}:{number}"
-                        yield _failed(where, "id", None, where, error, args)
+                        yield _failed(where, "id", None, where, extra, args)
                     elif text and not text.isspace():
                         if settings is None:
                             settings = args.settings_for(path)
-                        yield _jsonl_job(text, f"{name}:{number}", args, settings, name, number)
+                        job = _jsonl_job(text, f"{name}:{number}", args, settings, name, number,
+                                         extra if type(text) is bytes else 0)
+                        if job is not None:
+                            yield job
         except OSError as exc:
             yield _failed(name, "id", None, name, f"cannot read: {exc.strerror or exc}", args)
         except OverLimit as exc:
@@ -213,9 +217,11 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
             yield _failed(name, "id", None, name, f"{exc}; the rest was not read", args)
 
 
-def _jsonl_job(line: str, where: str, args: argparse.Namespace, settings: "FileSettings", source: str = "",
-               number: int | None = None) -> Job:
-    """One record; `source` and `number` are the file and line it was read from (CI formats point there).
+def _jsonl_job(line: str | bytes, where: str, args: argparse.Namespace, settings: "FileSettings", source: str = "",
+               number: int | None = None, offset: int = 0) -> Job | None:
+    """One record (None when the line is blank after all); `source` and `number` are the file and
+    line it was read from (CI formats point there), `offset` where the line starts in the file when
+    it comes as undecoded UTF-8 bytes.
 
     orjson reads the usual record several times faster than json; the record is read again by
     json (`_json_job`, the reference) whenever the two could differ: orjson refuses some JSON
@@ -226,18 +232,25 @@ def _jsonl_job(line: str, where: str, args: argparse.Namespace, settings: "FileS
     try:
         row = orjson.loads(line)
     except orjson.JSONDecodeError:
-        return _json_job(line, where, args, settings, source, number)
-    if type(row) is not dict:
-        return _json_job(line, where, args, settings, source, number)
-    ident = row.get("id")
-    text = row.get("text")
-    channel = row.get("channel")
-    position = row.get("position")
-    if type(text) is not str or type(ident) not in _PLAIN or type(channel) not in _PLAIN or type(position) not in _PLAIN:
-        return _json_job(line, where, args, settings, source, number)
-    outcome = Outcome(where if ident is None else str(ident), "id", ident, text, source=source, record_line=number)
-    return Job(outcome, where, settings.channel if channel is None else channel,
-               settings.position if position is None else position, settings.selection, settings.fail_on)
+        row = None
+    if type(row) is dict:
+        ident = row.get("id")
+        text = row.get("text")
+        channel = row.get("channel")
+        position = row.get("position")
+        if type(text) is str and type(ident) in _PLAIN and type(channel) in _PLAIN and type(position) in _PLAIN:
+            outcome = Outcome(where if ident is None else str(ident), "id", ident, text, source=source,
+                              record_line=number)
+            return Job(outcome, where, settings.channel if channel is None else channel,
+                       settings.position if position is None else position, settings.selection, settings.fail_on)
+    if type(line) is bytes:  # decoded now: it may not decode, or hold only Unicode spaces
+        decoded = decode_line(number or 0, line, "utf-8", offset)
+        if decoded.error is not None:
+            return _failed(where, "id", None, where, decoded.error, args)
+        line = decoded.text
+        if line.isspace():
+            return None
+    return _json_job(line, where, args, settings, source, number)
 
 
 _PLAIN = frozenset((str, int, bool, type(None)))  # values orjson and json read alike

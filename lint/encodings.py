@@ -164,6 +164,15 @@ class Line(NamedTuple):
     error: str | None = None
 
 
+class RawLine(NamedTuple):
+    """A line of a UTF-8 stream not decoded yet (`read_lines(undecoded=True)`): its bytes and
+    their offset in the stream, for `decode_line` when the caller needs its text."""
+
+    number: int
+    data: bytes
+    offset: int
+
+
 class _Pushback:
     """A binary stream with the bytes read ahead to sniff a BOM put back in front of it."""
 
@@ -188,7 +197,7 @@ class _Pushback:
 
 
 def read_lines(handle: BinaryIO, requested: str | None, max_line: int,
-               before_wait: Callable[[], None] | None = None) -> Iterator[Line]:
+               before_wait: Callable[[], None] | None = None, undecoded: bool = False) -> Iterator[Line | RawLine]:
     """The lines of a stream in its encoding (a BOM wins over `requested`, as in `resolve`).
 
     A line longer than `max_line` (bytes; characters in UTF-16/32) raises OverLimit and the
@@ -200,20 +209,24 @@ def read_lines(handle: BinaryIO, requested: str | None, max_line: int,
     must be read again, which may wait for a writer (a pipe, a terminal): a caller that buffers
     its output flushes it there, so whoever feeds the lines one by one gets each answer before
     sending the next.
+
+    With `undecoded`, the lines of a UTF-8 stream come as RawLines (orjson reads UTF-8 bytes
+    itself, and checks them); other encodings still give Lines.
     """
     head = read_at_most(handle, 3)
     encoding, skip = resolve(head, requested)
     if is_utf8_compatible(encoding):
-        return _byte_lines(head[skip:], handle, encoding, skip, max_line, before_wait)
+        raw = undecoded and codecs.lookup(encoding).name == "utf-8"
+        return _byte_lines(head[skip:], handle, encoding, skip, max_line, before_wait, raw)
     return _decoded_lines(_Pushback(head[skip:], handle), encoding, skip, max_line)
 
 
 def _byte_lines(buffer: bytes, handle: BinaryIO, encoding: str, offset: int, max_line: int,
-                before_wait: Callable[[], None] | None) -> Iterator[Line]:
+                before_wait: Callable[[], None] | None, raw: bool = False) -> Iterator[Line | RawLine]:
     """Lines split out of chunks read with `read1` (what the stream has, up to CHUNK bytes, one
     read at most), never reading more than `max_line + 1` bytes past the start of a line."""
     read = getattr(handle, "read1", None) or handle.read
-    whole = codecs.lookup(encoding).name == "utf-8"  # complete lines may be decoded together
+    whole = not raw and codecs.lookup(encoding).name == "utf-8"  # complete lines may be decoded together
     pos = 0  # start of the next line in `buffer`
     number = 0
     ended = False
@@ -241,7 +254,10 @@ def _byte_lines(buffer: bytes, handle: BinaryIO, encoding: str, offset: int, max
             if ended:
                 if rest:
                     number += 1
-                    yield _line(number, buffer[pos:], encoding, offset)
+                    if raw:
+                        yield _new_raw_line((number, buffer[pos:], offset))
+                    else:
+                        yield decode_line(number, buffer[pos:], encoding, offset)
                 return
             if before_wait is not None:
                 before_wait()
@@ -252,7 +268,10 @@ def _byte_lines(buffer: bytes, handle: BinaryIO, encoding: str, offset: int, max
             ended = not chunk
             continue
         number += 1
-        yield _line(number, buffer[pos:end + 1], encoding, offset)
+        if raw:
+            yield _new_raw_line((number, buffer[pos:end + 1], offset))
+        else:
+            yield decode_line(number, buffer[pos:end + 1], encoding, offset)
         offset += end + 1 - pos
         pos = end + 1
 
@@ -260,7 +279,11 @@ def _byte_lines(buffer: bytes, handle: BinaryIO, encoding: str, offset: int, max
 _new_line = partial(tuple.__new__, Line)  # Line((number, text, error)) without Line.__new__'s Python frame
 
 
-def _line(number: int, raw: bytes, encoding: str, offset: int) -> Line:
+_new_raw_line = partial(tuple.__new__, RawLine)
+
+
+def decode_line(number: int, raw: bytes, encoding: str, offset: int) -> Line:
+    """Line `number` of a stream from its bytes at `offset`: its text, or why it does not decode."""
     try:
         return Line(number, raw.decode(encoding))
     except UnicodeDecodeError as exc:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Iterable, TextIO
 
+import orjson
+
 from .model import Applicability, Category, Diagnostic, Rule, Severity, Suggestion
 
 if TYPE_CHECKING:
@@ -95,15 +97,20 @@ class Outcome:
         record.update(diagnostics=[d.to_dict() for d in self.diagnostics], fixed=self.fixed)
         return record
 
-    def to_json(self) -> str:
-        """`one_line(self.to_dict())`, written without building the dict for the usual record (a
-        reply checked, not part of a file): a jsonl batch writes one per reply."""
-        if self.error is not None or self.reply is not None or type(self.key) is not str:
-            return one_line(self.to_dict())
-        ident = self.ident
-        head = _json_string(ident) if type(ident) is str else one_line(ident)
-        found = one_line([d.to_dict() for d in self.diagnostics]) if self.diagnostics else "[]"
-        return f'{{{_json_string(self.key)}: {head}, "diagnostics": {found}, "fixed": {_json_string(self.fixed)}}}'
+    def json_line(self) -> bytes:
+        """`dumps(self.to_dict())` in UTF-8, made without the dict for the usual record (a reply
+        checked, not part of a file; a jsonl batch writes one per reply): orjson writes its id
+        and fixed text, as json does every character but a lone surrogate, which orjson refuses
+        (then, and for any other record, `dumps` itself)."""
+        key = _KEYS.get(self.key)
+        if key is not None and self.error is None and self.reply is None and type(self.ident) in _PLAIN:
+            try:
+                found = one_line([d.to_dict() for d in self.diagnostics]).encode("utf-8") if self.diagnostics else b"[]"
+                return b"".join((key, _orjson_dumps(self.ident), b', "diagnostics": ', found, b', "fixed": ',
+                                 _orjson_dumps(self.fixed), b"}"))
+            except (TypeError, UnicodeEncodeError):  # lone surrogates (orjson.JSONEncodeError is a TypeError)
+                pass
+        return dumps(self.to_dict()).encode("utf-8")
 
 
 # --- JSON ---------------------------------------------------------------------------------------
@@ -129,7 +136,9 @@ def escape_surrogates(text: str) -> str:
         return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-_json_string = json.encoder.encode_basestring  # a str as JSON, non-ASCII kept (C where there is one)
+_KEYS = {"id": b'{"id": ', "path": b'{"path": '}  # how Outcome.json_line opens a record
+_PLAIN = frozenset((str, int, bool, type(None)))  # orjson writes these as json does (ints within 64 bits)
+_orjson_dumps = orjson.dumps
 
 
 def _one_line_encoder() -> Any:
@@ -405,32 +414,26 @@ class JsonlFormatter(Formatter):
         super().__init__(out, allow)
         isatty = getattr(out, "isatty", None)
         self.eager = bool(isatty is not None and isatty())
-        self.pending: list[str] = []
-        # a UTF-8 text stream's bytes underneath: the lines are encoded once, to check them for
-        # lone surrogates, and those bytes are written
+        self.pending: list[bytes] = []  # UTF-8 lines (Outcome.json_line)
+        # a UTF-8 text stream's bytes underneath take the lines as they are; another stream, text
         encoding = (getattr(out, "encoding", None) or "").lower().replace("_", "-")
         self.binary = getattr(out, "buffer", None) if encoding in ("utf-8", "utf8") else None
 
     def handle(self, outcome: Outcome) -> None:
-        self.pending.append(outcome.to_json())
+        self.pending.append(outcome.json_line())
         if self.eager:
             self.flush()
         elif len(self.pending) >= self.BATCH:
             self.write_pending()
 
     def write_pending(self) -> None:
-        """The pending lines, lone surrogates escaped (as `dumps` does), in one write."""
+        """The pending lines, in one write."""
         if not self.pending:
             return
-        text = "\n".join(self.pending) + "\n"
+        data = b"\n".join(self.pending) + b"\n"
         self.pending.clear()
-        try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates
-            self.out.write(escape_surrogates(text))
-            return
         if self.binary is None:
-            self.out.write(text)
+            self.out.write(data.decode("utf-8"))
         else:
             self.out.flush()  # whatever went through the text layer first stays first
             self.binary.write(data)

@@ -134,3 +134,25 @@ def test_each_answer_reaches_a_consumer_that_waits_for_it():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_undecoded_lines_give_the_jobs_decoded_lines_give(tmp_path):
+    # jsonl_jobs hands a UTF-8 file's lines to orjson as bytes; the reference decodes each line
+    # and reads it with json
+    lines = [*TRICKY, "\u3000", "\xa0 ", "", "\r", '{"id": "crlf", "text": "你好"}\r']
+    data = "\n".join(lines).encode("utf-8", "surrogatepass") + b'\n{"id": "bad", "text": "\xff"}\n' + "\n".join(TRICKY).encode()
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(data)
+    args, settings = _args(tmp_path)
+    args.max_chars = 20_000
+    args.encoding = None
+    fast = [_job_state(job) for job in cli.jsonl_jobs([str(path)], args)]
+    reference = []
+    with open(path, "rb") as handle:
+        for number, text, error in read_lines(handle, None, cli.line_bound(args)):
+            where = f"{path}:{number}"
+            if error is not None:
+                reference.append(_job_state(cli._failed(where, "id", None, where, error, args)))
+            elif text.strip():
+                reference.append(_job_state(cli._json_job(text, where, args, settings, str(path), number)))
+    assert fast == reference and len(fast) == 2 * len(TRICKY) + 2
