@@ -19,6 +19,8 @@ missing, the project's corpora/sample_transcripts.jsonl is used instead.
   skipped with a note.
 * floor: `text.translate(fold_table())` plus the automaton scan. No engine can do less work
   and still look up the terms.
+* pure (information, when the compiled core is built): `Checker(compiled=False).check`, cslint's
+  pure-Python path (what runs where lint/_core.c could not be built, or with CSLINT_PURE=1).
 
 Everything is warmed up first. jieba is loaded for both stacks that use it, and cslint runs once
 over all the data, so its window cache is warm. That first pass is timed too and printed as an
@@ -296,7 +298,13 @@ def main(argv: list[str] | None = None) -> int:
         peer = Peer(texts, checker._matcher.keys)
         print(f"peer: {peer.versions} in {PEER_PYTHON.parent.parent.relative_to(ROOT)}")
     print(f"set-up (packs, automaton, two jieba dictionaries, peer): {time.perf_counter() - t0:.1f} s")
+    if checker.compiled:  # the pure-Python path beside it, for information
+        pure = Checker(checker.packs, compiled=False, segmenter=checker.segmenter)
+        stacks["pure"] = ("Checker(compiled=False).check", pure.check)
+        for text in texts:
+            pure.check(text)
     order = ["cslint", "peer", "naive", "floor"] if peer else ["cslint", "naive", "floor"]
+    order += ["pure"] if "pure" in stacks else []
     labels = {name: label for name, (label, _) in stacks.items()}
     labels["peer"] = "C++ OpenCC t2s + rjieba.cut + scan"
     gc.collect()
@@ -336,9 +344,9 @@ def main(argv: list[str] | None = None) -> int:
             peer.close()
 
     print()
-    print_table([best[name] for name in order])
+    print_table([best[name] for name in order if name != "pure"])
     print("info:")
-    print_table([cold])
+    print_table([cold] + ([best["pure"]] if "pure" in best else []))
     print()
     if peer:
         vs_peer = best["peer"].total_ns / best["cslint"].total_ns
@@ -353,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{'PASS' if vs_naive >= TARGET_VS_NAIVE else 'FAIL'}")
     print(f"cslint vs floor: {vs_floor:.2f}x slower (p50 {p50_floor:.2f}x); target <= {TARGET_VS_FLOOR:g}x  "
           f"{'PASS' if vs_floor <= TARGET_VS_FLOOR else 'FAIL'}")
+    if "pure" in best:
+        print(f"(compiled core vs pure-Python path: {best['pure'].total_ns / best['cslint'].total_ns:.2f}x)")
     print("(ratios of total time over the same replies; p50 ratios for information)")
     print(f"timings took {time.perf_counter() - started:.1f} s")
 

@@ -937,26 +937,44 @@ done:
     return result;
 }
 
-/* scan_text(text) -> (folded, compact, literal, pending, visit), or None where the text needs Python's
- * normalisation (a phrase fix-up or a placeholder): fold_compact and scan in one call */
+/* scan_text(text) -> (folded, compact, literal, pending, visit): fold_compact and scan in one call;
+ * (folded, None, None, None, None) when the folded text has a placeholder trigger (Python masks
+ * it, then scan_folded); None when the text needs Python's normalisation (a phrase fix-up) */
 static PyObject *
 automaton_scan_text(Automaton *self, PyObject *text)
 {
     PyObject *views = core_fold_compact(NULL, text);
-    if (views == NULL || views == Py_None || PyTuple_GET_ITEM(views, 1) == Py_None) {
-        if (views != NULL && views != Py_None) {
-            Py_DECREF(views);
-            Py_RETURN_NONE;
-        }
+    if (views == NULL || views == Py_None)
         return views;
+    PyObject *result = NULL;
+    if (PyTuple_GET_ITEM(views, 1) == Py_None) {
+        result = PyTuple_Pack(5, PyTuple_GET_ITEM(views, 0), Py_None, Py_None, Py_None, Py_None);
+        Py_DECREF(views);
+        return result;
     }
     PyObject *found = scan_compact(self, PyTuple_GET_ITEM(views, 1), PyTuple_GET_ITEM(views, 0));
-    PyObject *result = NULL;
     if (found != NULL)
         result = PyTuple_Pack(5, PyTuple_GET_ITEM(views, 0), PyTuple_GET_ITEM(views, 1),
                               PyTuple_GET_ITEM(found, 0), PyTuple_GET_ITEM(found, 1), PyTuple_GET_ITEM(found, 2));
     Py_XDECREF(found);
     Py_DECREF(views);
+    return result;
+}
+
+/* scan_folded(folded) -> (compact, literal, pending, visit): scan_text's second half, for a folded
+ * text whose placeholders Python masked */
+static PyObject *
+automaton_scan_folded(Automaton *self, PyObject *folded)
+{
+    PyObject *compact = core_compact(NULL, folded);
+    if (compact == NULL)
+        return NULL;
+    PyObject *found = scan_compact(self, compact, folded), *result = NULL;
+    if (found != NULL)
+        result = PyTuple_Pack(4, compact, PyTuple_GET_ITEM(found, 0), PyTuple_GET_ITEM(found, 1),
+                              PyTuple_GET_ITEM(found, 2));
+    Py_XDECREF(found);
+    Py_DECREF(compact);
     return result;
 }
 
@@ -968,7 +986,10 @@ automaton_scan(Automaton *self, PyObject *text)
 
 static PyMethodDef automaton_methods[] = {
     {"scan_text", (PyCFunction)automaton_scan_text, METH_O,
-     "scan_text(text) -> (folded, compact, literal, pending, visit), or None: the text needs the Python path"},
+     "scan_text(text) -> (folded, compact, literal, pending, visit); (folded, None, ...): mask, then "
+     "scan_folded; None: the Python path"},
+    {"scan_folded", (PyCFunction)automaton_scan_folded, METH_O,
+     "scan_folded(folded) -> (compact, literal, pending, visit)"},
     {"iter", (PyCFunction)automaton_iter, METH_O,
      "iter(text) -> list of (end index, value), by end position, longest key first"},
     {"set_entries", (PyCFunction)automaton_set_entries, METH_VARARGS,

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from . import normalize as _normalize
-from .normalize import CLAUSE_PUNCT
+from .normalize import CLAUSE_PUNCT, mask_placeholders
 from .sequence import SLOTTED, Sequence, complete, core_of, reduplicated
 
 STOPS = "".join(sorted(CLAUSE_PUNCT))  # a gap never crosses these
@@ -93,13 +93,17 @@ class Matcher:
 
     def scan_text(self, text: str):
         """Compiled only: normalise and scan the original text in one call of the core, giving
-        (folded, compact, literal, pending, visit), as lint.normalize.normalize and `scan` would
-        (visit: the rule indices that hits of VISITING_ROLES ask to visit); None
-        where the text needs Python's normalisation (a phrase fix-up, a placeholder) or there is
-        no compiled automaton."""
+        (folded, compact, literal, pending, visit) as lint.normalize.normalize and `scan` would,
+        less the one-piece literal hits that are not where their owner's `at` says (visit: the rule
+        indices that hits of VISITING_ROLES ask to visit). None where the text needs Python's
+        normalisation (a phrase fix-up) or there is no compiled automaton."""
         if not self._compiled or self._automaton is None:
             return None
-        return self._automaton.scan_text(text)
+        found = self._automaton.scan_text(text)
+        if found is not None and found[1] is None:  # placeholders: masked here, the rest by the core
+            folded = mask_placeholders(found[0])
+            return (folded, *self._automaton.scan_folded(folded))
+        return found
 
     def scan_python(self, text: str) -> "ScanResult":
         """`scan` in Python: the reference the compiled scan (lint/_core.c) must equal."""
