@@ -6,7 +6,8 @@ settings as `cslint serve --workers 1` (loop, HTTP protocol, timeouts, logging).
 1. start-up: each server is started --starts times, alternately; the time from starting the
    process to the first 200 from /readyz (cslint) or / (hello), and the worker's resident memory
    once ready;
-2. a cold run: `/v1/check` at concurrency 64 for 4 s, started the moment /readyz answers;
+2. a cold run: `/v1/check` at concurrency 64 for 4 s, started the moment /readyz answers (and
+   the same on the hello, for comparison: it shows how loaded the machine is);
 3. throughput: hello, /healthz, /v1/check (a 100-character reply with one finding) and
    /v1/check with an empty reply (the send path without the check) at concurrency 16 and 64, --rounds alternating runs of --seconds each, after a 1 s warm-up;
    then each worker's resident memory again.
@@ -224,6 +225,7 @@ def main() -> int:
                 server.stop()
 
     hello = hello_server()
+    hello_cold = load(hello, "hello", 64, 4.0)  # the same cold run on the ceiling, for the machine's load
     cslint = cslint_server()  # started last: the cold run begins the moment its /readyz answers
     rows = []
     try:
@@ -268,6 +270,8 @@ def main() -> int:
     print(f"\ncold run, /v1/check at concurrency 64 for 4 s from the moment /readyz answered: {cold['rps']:.0f} req/s, "
           f"p50 {cold['p50']:.2f} ms, p99 {cold['p99']:.2f} ms, {cold['errors']} errors "
           f"(target p99 <= {TARGET_P99_MS:g} ms)  {verdict(cold_ok)}")
+    print(f"  the hello, likewise from the moment it answered: {hello_cold['rps']:.0f} req/s, p50 {hello_cold['p50']:.2f} ms, "
+          f"p99 {hello_cold['p99']:.2f} ms, {hello_cold['errors']} errors")
 
     print(f"\nthroughput, {args.rounds} alternating runs of {args.seconds:g} s per endpoint "
           "(req/s: mean, p50: median, p99: worst run)")
