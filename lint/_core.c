@@ -180,6 +180,35 @@ done:
     return result;
 }
 
+/* fold(text) -> text.translate(the fold table): the character fold alone, no fix-ups */
+static PyObject *
+core_fold(PyObject *self, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "text must be a str");
+        return NULL;
+    }
+    if (fold_bmp == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "cslint._core.configure() was not called");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    uint32_t small[256];
+    uint32_t *out = n <= 256 ? small : PyMem_Malloc(n * sizeof(uint32_t) + 1);
+    if (out == NULL)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint32_t c = PyUnicode_READ(kind, data, i);
+        out[i] = c < BMP ? fold_bmp[c] : fold_astral(c);
+    }
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n);
+    if (out != small)
+        PyMem_Free(out);
+    return result;
+}
+
 /* compact(folded) -> folded without its noise characters */
 static PyObject *
 core_compact(PyObject *self, PyObject *text)
@@ -1017,6 +1046,7 @@ static PyMethodDef core_methods[] = {
      "fold_compact(text) -> (folded, compact); (folded, None): mask placeholders, then compact(); "
      "None: the Python path"},
     {"compact", core_compact, METH_O, "compact(folded) -> folded without its noise characters"},
+    {"fold", core_fold, METH_O, "fold(text) -> the character fold of text (no phrase fix-ups)"},
     {"configure_text", core_configure_text, METH_VARARGS, "hand over the clause and sentence marks"},
     {"clause_start_before", core_clause_start_before, METH_VARARGS,
      "clause_start_before(folded, pos) -> start of the run of word characters (and ~) ending at pos"},

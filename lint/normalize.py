@@ -336,15 +336,19 @@ COMPILED = _CORE is not None  # which path `normalize` (and lint.matcher's autom
 
 
 if _CORE is not None:
-    _fold_compact, _compact, _compact_span = _CORE.fold_compact, _CORE.compact, _CORE.compact_span
+    _fold_compact, _compact, _compact_span, _fold = _CORE.fold_compact, _CORE.compact, _CORE.compact_span, _CORE.fold
     bounds, complete_sequence, clause_start_before = _CORE.bounds, _CORE.complete, _CORE.clause_start_before
     compact_noise = _CORE.compact
 
     def normalize(text: str) -> NormalizedText:
         """The folded and compact views of `text` (compiled; `normalize_pure` is the reference)."""
         views = _fold_compact(text)
-        if views is None:  # a character with a phrase fix-up: the Python path
-            return normalize_pure(text)
+        if views is None:  # a character with a phrase fix-up: normalize_pure's steps, folded by the core
+            folded = mask_placeholders(_fix_phrases(text, _fold(text)))
+            compact = _compact(folded)
+            if len(compact) != len(folded):
+                compact = _fix_phrases(text, compact)
+            return CompiledText(text, compact, folded)
         folded, compact = views
         if compact is None:  # a placeholder trigger: mask, then drop the noise
             folded = mask_placeholders(folded)
