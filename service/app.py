@@ -316,8 +316,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         loop = asyncio.get_running_loop()
         try:
             loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(reload_on_sighup()))
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # no SIGHUP here (not the main thread, or not POSIX)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass  # no SIGHUP here (Windows has no signal.SIGHUP; not the main thread; no add_signal_handler)
         yield
         LINES.flush()  # the access log's last lines, before the worker exits
 
