@@ -518,7 +518,7 @@ typedef struct {
     Py_ssize_t n_astral;
     Py_ssize_t width;          /* columns per row (the alphabet + 1) */
     Py_ssize_t n_states;
-    int32_t *delta;            /* n_states * width: next state */
+    uint16_t *delta;           /* n_states * width: next state (at most 65536 states) */
     int32_t *out_start;        /* n_states + 1: a state's matches in out_keys */
     int32_t *out_keys;         /* key indices, longest first */
     int32_t *key_len;          /* per key: its length */
@@ -566,7 +566,7 @@ copy_buffer(Py_buffer *buffer, Py_ssize_t expected)
 }
 
 /* Automaton(alpha_bmp: bytes (uint16 x 65536), astral: bytes (uint32 (code point, column) pairs,
- *           sorted), width: int, delta: bytes (int32), out_start: bytes (int32),
+ *           sorted), width: int, delta: bytes (uint16), out_start: bytes (int32),
  *           out_keys: bytes (int32), key_len: bytes (int32), values: tuple) */
 static int
 automaton_init(Automaton *self, PyObject *args, PyObject *kwds)
@@ -579,12 +579,12 @@ automaton_init(Automaton *self, PyObject *args, PyObject *kwds)
         return -1;
     int rc = -1;
     Py_ssize_t n_keys = PyTuple_GET_SIZE(values);
-    if (width < 1 || delta.len % (width * (Py_ssize_t)sizeof(int32_t))
+    if (width < 1 || delta.len % (width * (Py_ssize_t)sizeof(uint16_t))
             || astral.len % (2 * sizeof(uint32_t)) || key_len.len != n_keys * (Py_ssize_t)sizeof(int32_t)) {
         PyErr_SetString(PyExc_ValueError, "inconsistent automaton tables");
         goto done;
     }
-    Py_ssize_t n_states = delta.len / (width * (Py_ssize_t)sizeof(int32_t));
+    Py_ssize_t n_states = delta.len / (width * (Py_ssize_t)sizeof(uint16_t));
     if (n_states < 1 || out_start.len != (n_states + 1) * (Py_ssize_t)sizeof(int32_t)) {
         PyErr_SetString(PyExc_ValueError, "inconsistent automaton tables");
         goto done;
@@ -616,7 +616,7 @@ automaton_init(Automaton *self, PyObject *args, PyObject *kwds)
     for (Py_ssize_t i = 0; i < self->n_astral; i++)
         if (self->astral_col[i] >= (uint32_t)width || (i && self->astral_cp[i] <= self->astral_cp[i - 1])) goto bad;
     for (Py_ssize_t i = 0; i < n_states * width; i++)
-        if (self->delta[i] < 0 || self->delta[i] >= n_states) goto bad;
+        if (self->delta[i] >= n_states) goto bad;
     for (Py_ssize_t i = 0; i <= n_states; i++)
         if (self->out_start[i] < 0 || self->out_start[i] > n_out || (i && self->out_start[i] < self->out_start[i - 1])) goto bad;
     for (Py_ssize_t i = 0; i < n_out; i++)
@@ -667,7 +667,7 @@ automaton_iter(Automaton *self, PyObject *text)
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    const int32_t *delta = self->delta;
+    const uint16_t *delta = self->delta;
     const Py_ssize_t width = self->width;
     int32_t state = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -906,7 +906,7 @@ scan_compact(Automaton *self, PyObject *text, PyObject *folded)
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    const int32_t *delta = self->delta;
+    const uint16_t *delta = self->delta;
     const Py_ssize_t width = self->width;
     int32_t state = 0;
     for (Py_ssize_t i = 0; i < n; i++) {

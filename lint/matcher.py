@@ -66,7 +66,11 @@ class Matcher:
                 for owner, index, seq, slotted in entries))
             for key, entries in self._by_key.items()}
         self._compiled = _normalize.COMPILED if compiled is None else compiled
-        self._automaton = make_automaton(values, self._compiled)
+        try:
+            self._automaton = make_automaton(values, self._compiled)
+        except DFATooLarge:  # tens of thousands of keys: the pure scan (same results)
+            self._compiled = False
+            self._automaton = make_automaton(values, False)
         if self._compiled and self._automaton is not None:
             pendings: dict[int, int] = {}  # id(Pending) -> its number, for the scan's feasibility cache
             self._automaton.set_entries(tuple(
@@ -160,6 +164,13 @@ def make_automaton(values: dict[str, Any], compiled: bool):
     return automaton
 
 
+MAX_DFA_STATES = 0x10000  # states are numbered in 16 bits (lint/_core.c)
+
+
+class DFATooLarge(ValueError):
+    """More trie states than the compiled automaton numbers: the matcher stays with pyahocorasick."""
+
+
 def dfa_tables(keys: list[str]) -> tuple:
     """The compiled automaton's tables for `keys` (distinct, non-empty): the Aho–Corasick trie
     with its failure links folded into a full transition table over the keys' alphabet.
@@ -200,7 +211,9 @@ def dfa_tables(keys: list[str]) -> tuple:
     outputs: list[list[int]] = [[] for _ in goto]
     for state in order:  # a state's matches: its own key, then those of its failure state
         outputs[state] = ([ends[state]] if ends[state] >= 0 else []) + outputs[fail[state]]
-    delta = array.array("i", [0] * (len(goto) * width))
+    if len(goto) > MAX_DFA_STATES:
+        raise DFATooLarge(f"{len(goto)} states")
+    delta = array.array("H", [0] * (len(goto) * width))
     for state in [0] + order:  # each failure state is filled in before the states that use it
         row = state * width
         if state:

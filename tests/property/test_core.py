@@ -215,3 +215,25 @@ def test_without_the_extension_the_pure_path_runs(tmp_path):
                          cwd=tmp_path).stdout
     assert out.startswith(str(package / "__init__.py")), out  # the copy, not the installed package
     assert " False False ['ni-instead-of-nin', 'declares-ignorance']" in out
+
+
+@compiled_only
+def test_a_matcher_too_large_for_the_compiled_automaton_scans_in_python():
+    """More trie states than the core numbers in 16 bits: the matcher keeps pyahocorasick."""
+    import random
+
+    from cslint.matcher import MAX_DFA_STATES, Matcher
+    from cslint.sequence import parse_sequence
+
+    rng = random.Random(16)
+    alphabet = [chr(0x4E00 + i) for i in range(2000)]
+    keys = sorted({"".join(rng.choice(alphabet) for _ in range(6)) for _ in range(14000)})
+    sequences = tuple(parse_sequence(k) for k in keys)
+    matcher = Matcher()
+    matcher.register((0, "term"), sequences)
+    matcher.build(compiled=True)
+    assert matcher._compiled is False and 5 * len(keys) > MAX_DFA_STATES
+    folded = [seq.pieces[0][0] for seq in sequences]  # as the automaton holds them
+    text = "您好" + folded[7] + "，" + folded[3000][:4] + folded[9000]
+    assert matcher.scan_text(text) is None
+    assert [(h.index, h.start, h.end) for h in matcher.scan(text).literal[(0, "term")]] == [(7, 2, 8), (9000, 13, 19)]
