@@ -18,6 +18,7 @@ still indexes the same code points. The `rules` and `eval` commands' tables are 
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -415,9 +416,10 @@ class JsonlFormatter(Formatter):
         isatty = getattr(out, "isatty", None)
         self.eager = bool(isatty is not None and isatty())
         self.pending: list[bytes] = []  # UTF-8 lines (Outcome.json_line)
-        # a UTF-8 text stream's bytes underneath take the lines as they are; another stream, text
+        # a UTF-8 text stream's bytes underneath take the lines as they are (where the text layer
+        # would not turn "\n" into os.linesep); another stream, text
         encoding = (getattr(out, "encoding", None) or "").lower().replace("_", "-")
-        self.binary = getattr(out, "buffer", None) if encoding in ("utf-8", "utf8") else None
+        self.binary = getattr(out, "buffer", None) if encoding in ("utf-8", "utf8") and os.linesep == "\n" else None
 
     def handle(self, outcome: Outcome) -> None:
         self.pending.append(outcome.json_line())
