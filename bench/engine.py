@@ -5,14 +5,16 @@ missing, the project's corpora/sample_transcripts.jsonl is used instead.
 
 * cslint: `Checker.from_packs(["default"]).check(text)`, the whole engine: fold, noise
   removal, one automaton pass, rule filters, jieba only in a window around a hit, suggestions
-  and fixes.
+  and fixes (with the compiled core, lint/_core.c, where it was built).
 * naive: `OpenCC('t2s').convert(text)`, then `jieba.lcut` on the whole converted reply, then the
   same automaton scan (`checker._matcher.scan`) on the converted text. This is what you get when
   you chain the usual libraries.
 * peer: the strongest compiled stack from PyPI: C++ OpenCC (`opencc` 1.4.x wheel,
   `OpenCC('t2s')`), then `rjieba.cut` (jieba-rs, Rust) on the whole converted reply, then one
   pass of an automaton over the same keys as cslint's (pyahocorasick) with its hits gathered per
-  key. The `opencc` wheel's module has the same name as cslint's opencc-python-reimplemented, so
+  key (less work than cslint's scan, which also groups hits per rule and completes multi-piece
+  sequences). rjieba installs from PyPI here (a manylinux abi3 wheel), so no fallback
+  segmenter such as jieba_fast was needed. The `opencc` wheel's module has the same name as cslint's opencc-python-reimplemented, so
   the peer lives in a venv of its own (.bench-peer-venv, made by bench/peer_venv.sh) and is timed
   in a subprocess of that venv: the subprocess times each reply itself (no pipe in the timings)
   while this process waits, so the two never run at once. Without the venv the peer row is
