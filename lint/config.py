@@ -42,10 +42,13 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping, Sequence
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+def _toml():
+    """tomllib (tomli on 3.10), imported when a file is read: most runs find no configuration."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
 
 from .model import CHANNELS, POSITIONS, Severity
 
@@ -164,8 +167,8 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = _toml().loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, _toml().TOMLDecodeError):
         # a broken pyproject.toml that mentions us is still ours to report
         try:
             return "[tool.cslint" in path.read_text(encoding="utf-8", errors="replace")
@@ -185,8 +188,8 @@ def load_config(path: Path) -> Config:
     except UnicodeDecodeError as exc:
         raise ConfigError(name, None, f"not valid UTF-8 at byte offset {exc.start}") from None
     try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as exc:
+        data = _toml().loads(source)
+    except _toml().TOMLDecodeError as exc:
         raise _toml_error(name, exc, source) from None
     table_name = ""
     if path.name == "pyproject.toml":
