@@ -42,6 +42,9 @@ from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping, Sequence
 
+from .model import CHANNELS, POSITIONS, Severity
+
+
 def _toml():
     """tomllib (tomli on 3.10), imported when a file is read: most runs find no configuration."""
     if sys.version_info >= (3, 11):
@@ -49,8 +52,6 @@ def _toml():
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     return tomllib
-
-from .model import CHANNELS, POSITIONS, Severity
 
 CONFIG_NAMES = (".cslint.toml", "pyproject.toml")
 DEFAULT = "default"
