@@ -53,6 +53,7 @@ def _toml():
         import tomli as tomllib
     return tomllib
 
+
 CONFIG_NAMES = (".cslint.toml", "pyproject.toml")
 DEFAULT = "default"
 COMMAND_LINE = "command line"
