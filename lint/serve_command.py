@@ -13,8 +13,9 @@ import sys
 from .checker import DEFAULT_MAX_CHARS
 from .cli import _positive
 
-# What uvicorn imports in each worker: the installed name (source folder service/app.py).
-SERVICE_APP = "cslint.service.app:create_app_from_env"
+# What uvicorn imports in each worker: the installed name (source folder service/front.py, which
+# imports FastAPI only when a request needs the full app).
+SERVICE_APP = "cslint.service.front:create_service_from_env"
 
 
 def add_arguments(serve: argparse.ArgumentParser) -> None:
@@ -64,7 +65,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         from cslint.service.server import uvicorn_options
         from cslint.service.snapshot import hand_over, make_snapshot_dir, pack_digest, save_snapshot
-        from cslint.service.workers import run_workers
     except ImportError:
         print("cslint serve needs the service extra: pip install 'cslint[service]'", file=sys.stderr)
         return 2
@@ -90,6 +90,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                                                    worker_start_timeout=args.worker_start_timeout))
     try:
         if args.workers > 1:  # /metrics adds up every worker's counts (service/workers.py)
+            from cslint.service.workers import run_workers
+
             run_workers(uvicorn.Config(SERVICE_APP, **options))
         else:
             uvicorn.run(SERVICE_APP, **options)

@@ -1,9 +1,11 @@
-"""FastAPI app factory: packs are loaded once per worker, before the app reports ready.
+"""The FastAPI app: docs, the page, batches, conversations, packs, rules, admin reload.
 
-    uvicorn --factory cslint.service.app:create_app_from_env     (what `cslint serve` runs)
-
-`create_app` builds the FastAPI app; `create_service` puts the send path's front in front of it
-(service/direct.py `SendPath`), and that is what uvicorn serves.
+A worker runs service/front.py's `Service`, which answers the send path and the probes without
+FastAPI and builds this app (`create_app(settings, service=…)`) on the first request it hands
+on; the two share the service's state (packs, settings, metrics), and the routes the front
+answers are registered here too, for the OpenAPI schema and /docs (and for the requests the front
+hands on: a browser's under CORS, a HEAD). `create_app(settings)` alone gives a stand-alone app
+with a lifespan of its own (tests, the docs check).
 
 Handlers that only run the check are `async def`: the check costs tens of microseconds, less
 than a hop to the thread pool. No client input ever produces a 500: every error is a JSON body
@@ -11,13 +13,7 @@ than a hop to the thread pool. No client input ever produces a 500: every error 
 """
 from __future__ import annotations
 
-import asyncio
-import gc
-import json
-import os
-import signal
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -27,145 +23,33 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 import pydantic_core
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
-from cslint.checker import DEFAULT_MAX_CHARS, Checker
 from cslint.conversation import check_conversation
-from cslint.errors import InputError, PackError, TextTooLong
-from cslint.model import Diagnostic, RulePack
-from cslint.packs import load_packs, packs_dirs
-from cslint.selection import CATEGORY_CODES, SEVERITY_CODES, Selection, SelectionError
+from cslint.errors import InputError, PackError
+from cslint.selection import CATEGORY_CODES, SEVERITY_CODES
 
-from .auth import ApiKeys, KeyCheck, header_key, secret_matches
-from .budget import DEFAULT_MAX_DIAGNOSTICS, DEFAULT_MAX_REQUEST_CHARS, fit_response, run_checks
-from .direct import Call, DirectEndpoint, SendPath, documented_twin
+from .auth import ApiKeys, header_key, secret_matches
+from .budget import run_checks
+from .direct import DirectEndpoint, documented_twin
+from .errors import ERROR_NAMES, HTTPError, InvalidBody, client_error, http_error, validation_error  # noqa: F401
+from .front import (DEFAULT_MAX_BODY, SELECTION_FIELDS, Engines, Service, Settings, check,  # noqa: F401
+                    create_service, create_service_from_env, diagnostic_json, input_error, parse_json_body,
+                    readyz_answer, request_selection, start_engines, warm_send_path)
 from .limits import BodySizeLimit
 from .lt_v2 import build_router, lt_check
-from .observe import LINES, Metrics, Observe, Recorder, configure_access_log, log_event, log_reload, report_check
-from .schemas import (BatchRequest, BatchResponse, BatchResult, CheckRequest, CheckResponse, ConversationRequest,
-                      ConversationResponse, DiagnosticOut, ErrorBody, PackInfo, PackRef, RuleInfo, TurnResult)
-from .snapshot import Digests, load_snapshot, pack_digest, save_snapshot, take_handed_over
+from .observe import Observe, report_check
+from .schemas import (BatchRequest, BatchResponse, CheckRequest, CheckResponse, ConversationRequest,
+                      ConversationResponse, ErrorBody, PackInfo, RuleInfo)
 from .utf16 import utf16_offsets
 
-DEFAULT_MAX_BODY = 64 * 1024
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE_HTML = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
 DOCS_STATIC = "/docs/static"  # Swagger UI's own files
 # the page is self-contained: it may load nothing but its own files and call nothing but this server
 PAGE_HEADERS = {"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"}
-
-
-@dataclass
-class Settings:
-    packs: list[str] = field(default_factory=list)  # ids or paths; empty = the default pack
-    packs_dirs: list[str] = field(default_factory=list)
-    max_chars: int = DEFAULT_MAX_CHARS
-    max_body: int = DEFAULT_MAX_BODY
-    api_keys: frozenset[str] = frozenset()  # empty: /v1 is open
-    admin_token: str | None = None  # None: /v1/admin/reload is refused
-    cors_origins: list[str] = field(default_factory=list)
-    log_text: bool = False  # put the checked text in the access log (off: privacy)
-    max_diagnostics: int = DEFAULT_MAX_DIAGNOSTICS  # per request (see service/budget.py)
-    max_request_chars: int = DEFAULT_MAX_REQUEST_CHARS  # per batch or conversation request
-    snapshot: str | None = None  # where the last packs that validated are kept (service/snapshot.py)
-
-    @classmethod
-    def from_env(cls) -> "Settings":
-        """`cslint serve` hands its options to every worker through CSLINT_SERVE_* variables."""
-        split = lambda name: [p for p in os.environ.get(name, "").split(os.pathsep) if p]  # noqa: E731
-        return cls(
-            packs=split("CSLINT_SERVE_PACKS"),
-            packs_dirs=split("CSLINT_SERVE_PACKS_DIRS"),
-            max_chars=int(os.environ.get("CSLINT_MAX_CHARS", DEFAULT_MAX_CHARS)),
-            max_body=int(os.environ.get("CSLINT_MAX_BODY", DEFAULT_MAX_BODY)),
-            api_keys=frozenset(_api_keys_from_env()),
-            admin_token=os.environ.get("CSLINT_ADMIN_TOKEN") or None,
-            cors_origins=[o for o in os.environ.get("CSLINT_CORS_ORIGINS", "").split(",") if o],
-            log_text=os.environ.get("CSLINT_ACCESS_LOG_TEXT", "").lower() in ("1", "true", "yes"),
-            max_diagnostics=int(os.environ.get("CSLINT_MAX_DIAGNOSTICS", DEFAULT_MAX_DIAGNOSTICS)),
-            max_request_chars=int(os.environ.get("CSLINT_MAX_REQUEST_CHARS", DEFAULT_MAX_REQUEST_CHARS)),
-            snapshot=os.environ.get("CSLINT_PACK_SNAPSHOT") or None,
-        )
-
-
-def _api_keys_from_env() -> list[str]:
-    """CSLINT_API_KEYS (comma-separated) and/or CSLINT_API_KEYS_FILE (one key per line)."""
-    keys = [k.strip() for k in os.environ.get("CSLINT_API_KEYS", "").split(",") if k.strip()]
-    path = os.environ.get("CSLINT_API_KEYS_FILE")
-    if path:
-        with open(path, encoding="utf-8") as handle:
-            keys += [line.strip() for line in handle if line.strip() and not line.startswith("#")]
-    return keys
-
-
-class Engines:
-    """The loaded packs: one checker over all of them, and one per pack for `pack=`."""
-
-    def __init__(self, settings: Settings, snapshot: tuple[list[RulePack], Digests] | None = None) -> None:
-        """The packs from disk, or those of a snapshot (already validated)."""
-        if snapshot is None:
-            packs = load_packs(settings.packs, packs_dirs(settings.packs_dirs))
-            digests = {p.id: pack_digest(p) for p in packs}
-        else:
-            packs, digests = snapshot
-        self.packs = packs
-        self.digests = digests
-        self.stale: str | None = None  # why the packs on disk are not the ones served
-        self.combined = Checker(packs, settings.max_chars)
-        self.combined_ref = PackRef(id="+".join(p.id for p in packs), version="+".join(p.version for p in packs))
-        # one jieba dictionary (the combined checker's, which knows every pack's terms) for all
-        shared = self.combined.segmenter
-        self.by_id = {p.id: (Checker([p], settings.max_chars, shared), PackRef(id=p.id, version=p.version))
-                      for p in packs}
-        if len(packs) == 1:
-            self.by_id[packs[0].id] = (self.combined, self.combined_ref)
-        shared.warm_up()
-
-    def pick(self, pack: str | None) -> tuple[Checker, PackRef]:
-        if pack is None:
-            return self.combined, self.combined_ref
-        if pack not in self.by_id:
-            raise HTTPException(404, f"unknown pack '{pack}' (loaded: {', '.join(self.by_id)})")
-        return self.by_id[pack]
-
-
-    def summary(self) -> list[dict]:
-        """What is loaded, for /readyz and the reload log: a truncated pack shows in its rule
-        count and digest."""
-        return [{"id": p.id, "version": p.version, "rules": len(p.rules), "sha256": self.digests[p.id]}
-                for p in self.packs]
-
-
-def start_engines(settings: Settings) -> Engines:
-    """A worker's packs: from disk, or, when the packs on disk no longer validate, the last ones
-    that did (see service/snapshot.py), so that a replaced worker never takes the service down.
-    A worker in the `cslint serve` process itself takes the packs that process has just loaded."""
-    handed = take_handed_over()
-    if handed is not None:
-        return Engines(settings, handed)  # `cslint serve` also saved them as the first snapshot
-    try:
-        engines = Engines(settings)
-    except PackError as exc:
-        snapshot = load_snapshot(settings.snapshot) if settings.snapshot else None
-        if snapshot is None:
-            raise
-        engines = Engines(settings, snapshot)
-        engines.stale = f"serving the last packs that validated; on disk: {exc}"
-        return engines
-    if settings.snapshot:
-        save_snapshot(settings.snapshot, engines.packs, engines.digests)
-    return engines
-
-
-def diagnostic_json(diag: Diagnostic, to16) -> dict:
-    """A diagnostic on the wire: the CLI's JSON fields plus UTF-16 offsets (DiagnosticOut), for
-    the phrase and for each edit."""
-    data = diag.to_dict()
-    for edit in data["edits"]:
-        edit["utf16_start"], edit["utf16_end"] = to16(edit["start"]), to16(edit["end"])
-    return {**data, "utf16_start": to16(diag.start), "utf16_end": to16(diag.end)}
 
 
 def json_response(content: dict) -> Response:
@@ -197,10 +81,6 @@ def too_many(limit: int) -> HTTPException:
                               "send fewer or shorter texts per request")
 
 
-def input_error(exc: InputError) -> HTTPException:
-    return HTTPException(413 if isinstance(exc, TextTooLong) else 422, str(exc))
-
-
 CLIENT_ERRORS = {status: {"model": ErrorBody} for status in (400, 401, 404, 413, 422)}
 
 
@@ -222,124 +102,40 @@ def _inline_defs(node, defs: dict):
     return node
 
 
-def parse_json_body(model: type[BaseModel], raw: bytes):
-    """Validate a JSON body straight from the bytes (pydantic's parser: also refuses lone
-    surrogates, which json.loads lets through and no UTF-8 response can carry). Errors take the
-    same 400/422 path as FastAPI's own body parameters."""
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise HTTPException(400, "the body could not be read as UTF-8 JSON") from None
-    try:
-        return model.model_validate_json(raw)
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from None
-
-
 def _error(status: int, error: str, detail: str) -> JSONResponse:
     return JSONResponse(status_code=status, content=ErrorBody(error=error, detail=detail).model_dump())
 
 
-ERROR_NAMES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 413: "too_large", 422: "pack_rejected"}
-
-
-def validation_error(exc: RequestValidationError) -> tuple[int, str, str]:
-    """(status, error, detail) of a body that failed validation: 400 for malformed JSON, else 422
-    naming the first field at fault."""
-    errors = exc.errors()
-    invalid_json = [e for e in errors if e.get("type") == "json_invalid"]
-    if invalid_json:
-        reason = str(invalid_json[0].get("msg", "")).removeprefix("Invalid JSON: ")
-        return 400, "malformed_json", "the body is not valid JSON" + (f": {reason}" if reason else "")
-    first = errors[0] if errors else {}
-    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
-    return 422, "invalid_field", f"{where}: {first.get('msg', 'invalid value')}"
-
-
-def http_error(exc: StarletteHTTPException) -> tuple[int, str, str]:
-    detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
-    if exc.status_code == 400 and "parsing the body" in detail:
-        detail = "the body could not be read as UTF-8 JSON"
-    return exc.status_code, ERROR_NAMES.get(exc.status_code, "error"), detail
-
-
-def client_error(exc: Exception) -> tuple[int, bytes] | None:
-    """The status and JSON body the app's exception handlers give `exc` (the send path answers
-    with them itself), or None for an exception that is not a client error."""
-    if isinstance(exc, RequestValidationError):
-        status, error, detail = validation_error(exc)
-    elif isinstance(exc, StarletteHTTPException):
-        status, error, detail = http_error(exc)
-    else:
-        return None
-    return status, _error(status, error, detail).body
-
-
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-
-    async def reload(trigger: str) -> None:
-        """Build new engines from disk; on any PackError the live ones keep serving. Every
-        attempt is logged with what is loaded (rules, digest), and a loss of rules is a warning."""
-        before = app.state.engines.summary()
-        try:
-            engines = await asyncio.to_thread(Engines, settings)
-        except PackError as exc:
-            log_event("reload", trigger=trigger, ok=False, error=str(exc), packs=before)
-            raise
-        app.state.engines = engines
-        app.openapi_schema = None  # the rule ids it lists may have changed (document_selection_codes)
-        # the old engines were frozen with the rest of the start-up heap (lifespan): free them
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-        if settings.snapshot:
-            await asyncio.to_thread(save_snapshot, settings.snapshot, engines.packs, engines.digests)
-        log_reload(trigger, before, engines.summary())
-
-    async def reload_on_sighup() -> None:
-        try:
-            await reload("SIGHUP")
-        except PackError:
-            pass  # logged by reload()
+def create_app(settings: Settings | None = None, service: Service | None = None) -> FastAPI:
+    """The FastAPI app over `service`'s state (what the front builds on demand); without one, a
+    stand-alone app over a service of its own, whose lifespan loads the packs."""
+    owned = service is None
+    service = service or Service(settings)
+    settings = service.settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.engines = start_engines(settings)  # before the server accepts requests
-        await warm_send_path(app)
-        # the heap built so far (modules, packs, jieba's tables) lives as long as the worker: kept
-        # out of the collector's full passes, which would otherwise walk all of it now and then
-        # (no gc.collect() first: at this point it finds nothing to free and costs ~40 ms)
-        gc.freeze()
-        log_event("start", ok=True, packs=app.state.engines.summary(), stale=app.state.engines.stale)
-        loop = asyncio.get_running_loop()
-        try:
-            loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(reload_on_sighup()))
-        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
-            pass  # no SIGHUP here (Windows has no signal.SIGHUP; not the main thread; no add_signal_handler)
+        await service.start(app)  # before the server accepts requests
         yield
-        LINES.flush()  # the access log's last lines, before the worker exits
+        service.stop()
 
     # /docs loads Swagger UI from the fastapi-offline package under /docs/static, not from a CDN: it
     # works offline and where public CDNs are blocked. No ReDoc: its sidebar loads a logo from a CDN.
-    app = FastAPIOffline(title="cslint", version=_version(), lifespan=lifespan, static_url=DOCS_STATIC,
+    app = FastAPIOffline(title="cslint", version=service.version, lifespan=lifespan if owned else None,
+                         static_url=DOCS_STATIC,
                          redoc_url=None,
                          swagger_ui_parameters={"validatorUrl": None},  # no badge from validator.swagger.io
                          description="Phrase-compliance checks for Chinese customer-service replies.")
-    app.state.settings = settings
+    app.state = service.state  # engines, settings, recorder: the front's, shared
+    if owned:
+        service.framework = app  # a reload drops its cached schema
     app.add_middleware(BodySizeLimit, max_body=settings.max_body)
     if settings.api_keys:
         app.add_middleware(ApiKeys, keys=settings.api_keys)  # inside CORS: pre-flights carry no key
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["authorization", "content-type", "x-api-key"])
-    metrics = Metrics()
-    app.state.recorder = Recorder(metrics, log_text=settings.log_text, known_paths={
-        "/healthz", "/readyz", "/metrics", "/v1/check", "/v1/check/batch", "/v1/conversations/check",
-        "/v1/packs", "/v1/rules", "/v2/check", "/v2/languages"})
-    app.add_middleware(Observe, recorder=app.state.recorder)
-    configure_access_log()
+    app.add_middleware(Observe, recorder=service.state.recorder)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -348,6 +144,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return _error(*http_error(exc))
+
+    @app.exception_handler(InvalidBody)
+    async def invalid_body(request: Request, exc: InvalidBody) -> JSONResponse:
+        return _error(*validation_error(exc))
 
     @app.post("/v1/admin/reload", summary="reload packs from disk (admin token)", responses={
         401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 422: {"model": ErrorBody}})
@@ -359,7 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise HTTPException(401, "wrong or missing admin token (Authorization: Bearer or X-API-Key; "
                                      "never in the URL)")
         try:
-            await reload("admin")
+            await service.reload("admin")
         except PackError as exc:
             raise HTTPException(422, f"pack rejected, the live packs keep serving: {exc}") from None
         return {"status": "reloaded", "packs": request.app.state.engines.summary()}
@@ -378,17 +178,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/readyz", summary="readiness: packs loaded")
-    async def readyz(request: Request) -> JSONResponse:
-        engines = getattr(request.app.state, "engines", None)
-        if engines is None:
-            return _error(503, "not_ready", "packs are still loading")
-        return JSONResponse({"status": "ready", "packs": [p.id for p in engines.packs],
-                             "loaded": engines.summary(), "stale": engines.stale})
+    async def readyz(request: Request) -> Response:
+        status, body = readyz_answer(service.state)
+        return Response(body, status_code=status, media_type="application/json")
 
     @app.get("/metrics", summary="Prometheus metrics of the service (of every worker)",
              response_class=PlainTextResponse)
     async def metrics_endpoint() -> PlainTextResponse:
-        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
+        return PlainTextResponse(service.state.recorder.metrics.render(), media_type="text/plain; version=0.0.4")
 
     app.add_api_route("/v1/check", documented_twin(check), methods=["POST"], response_model=CheckResponse,
                       openapi_extra={"requestBody": json_body(CheckRequest)}, responses=CLIENT_ERRORS,
@@ -471,38 +268,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
-async def check(call: Call) -> bytes:
-    """POST /v1/check: one reply's diagnostics, and the text with safe rewrites applied."""
-    body = parse_json_body(CheckRequest, call.body)
-    state = call.app.state
-    engines = state.engines
-    checker, ref = engines.pick(body.pack)
-    selection = request_selection(body, engines.combined)
-    text = body.text
-    try:
-        result = await run_checks(len(text), lambda: checker.check(text, body.channel, body.position, selection))
-    except InputError as exc:
-        raise input_error(exc) from None
-    report_check(call.scope, text, result.diagnostics)
-    if result.diagnostics:
-        to16 = utf16_offsets(text)
-        diagnostics = [diagnostic_json(d, to16) for d in result.diagnostics[:state.settings.max_diagnostics]]
-    else:
-        diagnostics = []
-
-    def render(shown: int) -> bytes:
-        return pydantic_core.to_json({"diagnostics": diagnostics[:shown],
-                                      "truncated": shown < len(result.diagnostics),
-                                      "fixed": result.fixed if body.fix else None,
-                                      "script": result.script,
-                                      "pack": {"id": ref.id, "version": ref.version}})
-
-    return fit_response(render, len(diagnostics))[0]
-
-
-SELECTION_FIELDS = ("select", "ignore", "extend_select")
-
-
 def document_selection_codes(app: FastAPI) -> None:
     """/openapi.json lists the codes `select`, `ignore` and `extend_select` accept (the loaded
     rules' ids, the categories, the severities): a client generated from the schema then sends
@@ -529,62 +294,6 @@ def document_selection_codes(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def request_selection(body: CheckRequest, every_rule: Checker) -> Selection | None:
-    """The request's rules as one Selection (lint/selection.py): `select`, `ignore` and
-    `extend_select` as on the command line, the older enabled_rules (extend) and disabled_rules /
-    disabled_categories (ignore) folded in. A code that no loaded pack knows is a 422 naming it
-    (one of another pack than the request's selects nothing, as in the schema's list)."""
-    if body.select is None and not (body.ignore or body.extend_select or body.enabled_rules or body.disabled_rules
-                                    or body.disabled_categories):
-        return None  # the send path's usual request: nothing to work out
-    known = frozenset(rule.id for rule in every_rule.rules)
-    for field in SELECTION_FIELDS:
-        for index, code in enumerate(getattr(body, field) or ()):
-            try:
-                Selection.from_codes(None, [code], (), known)
-            except SelectionError as exc:
-                raise RequestValidationError([{"loc": ("body", field, index), "msg": str(exc),
-                                               "type": "value_error"}]) from None
-    selection = Selection.from_codes(body.select, [*body.ignore, *body.disabled_rules, *body.disabled_categories],
-                                     [*body.extend_select, *body.enabled_rules])
-    return None if selection.is_default else selection
-
-
-WARM_UP_TEXT = "你好，这个我不知道，请稍等"
-
-
-async def warm_send_path(app: FastAPI) -> None:
-    """Pay the send path's one-off costs (pydantic's first validation of each model, the first
-    windows segmented, the JSON rendering) before the worker says it is ready, not in the first
-    requests it serves."""
-    body = json.dumps({"text": WARM_UP_TEXT}, ensure_ascii=False).encode()
-    form = ("text=" + WARM_UP_TEXT + "&language=zh-CN").encode()
-    scope = {"app": app, "type": "http", "state": {}, "query_string": b"",
-             "headers": [(b"content-type", b"application/x-www-form-urlencoded")]}
-    await check(Call(scope, body))
-    await lt_check(Call(scope, form))
-
-
-async def healthz_direct(call: Call) -> bytes:
-    return b'{"status":"ok"}'
-
-
-def create_service(settings: Settings | None = None) -> SendPath:
-    """The app `cslint serve` runs: the send path (/v1/check, /v2/check, /healthz) answered by
-    `SendPath` without the framework, everything else by `create_app(settings)`."""
-    settings = settings or Settings()
-    app = create_app(settings)
-    routes = {"/v1/check": (frozenset({"POST"}), check), "/v2/check": (frozenset({"GET", "POST"}), lt_check),
-              "/healthz": (frozenset({"GET"}), healthz_direct)}
-    return SendPath(app, routes, recorder=app.state.recorder, render_error=client_error,
-                    key_check=KeyCheck(settings.api_keys), max_body=settings.max_body, cors=bool(settings.cors_origins))
-
-
-def create_app_from_env() -> SendPath:
-    return create_service(Settings.from_env())
-
-
-def _version() -> str:
-    from cslint import __version__
-
-    return __version__
+def create_app_from_env() -> Service:
+    """What `cslint serve` runs (the front; it builds the app above when needed)."""
+    return create_service_from_env()

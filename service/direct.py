@@ -20,15 +20,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
-
-from fastapi import Request
-from starlette.responses import Response
+from typing import Any, Awaitable, Callable, NamedTuple
 
 from .limits import too_large_body
 from .observe import CLIENT_CLOSED
 
-JSON_HEADERS = (b"content-type", b"application/json")
+JSON = b"application/json"
+JSON_HEADERS = (b"content-type", JSON)
 
 
 @dataclass(slots=True)
@@ -54,7 +52,15 @@ class Call:
         return ""
 
 
-SendPathHandler = Callable[[Call], Awaitable[bytes]]
+class Answer(NamedTuple):
+    """A handler's answer other than 200 with JSON (which it gives as the bare bytes)."""
+
+    status: int
+    body: bytes
+    content_type: bytes = b"application/json"
+
+
+SendPathHandler = Callable[[Call], Awaitable["bytes | Answer"]]
 
 
 class DirectEndpoint:
@@ -78,12 +84,15 @@ class DirectEndpoint:
         await send({"type": "http.response.body", "body": payload})
 
 
-def documented_twin(handler: SendPathHandler) -> Callable[[Request], Awaitable[Response]]:
+def documented_twin(handler: SendPathHandler):
     """The same handler as a FastAPI endpoint (for the schema; requests go to DirectEndpoint)."""
+    from fastapi import Request
+    from starlette.responses import Response
 
-    async def endpoint(request: Request) -> Response:
+    async def endpoint(request):
         return Response(await handler(Call(request.scope, await request.body())), media_type="application/json")
 
+    endpoint.__annotations__ = {"request": Request, "return": Response}  # real classes: FastAPI reads them
     endpoint.__doc__ = handler.__doc__
     return endpoint
 
@@ -102,9 +111,10 @@ class SendPath:
     `app` and its middleware.
     """
 
-    def __init__(self, app, routes: dict[str, tuple[frozenset[str], SendPathHandler]], *, recorder,
+    def __init__(self, app, routes: dict[str, tuple[frozenset[str], SendPathHandler]], *, context, recorder,
                  render_error: ErrorRenderer, key_check, max_body: int, cors: bool) -> None:
         self.app = app
+        self.context = context  # what handlers see as `call.app` (its `state`, `version`)
         self.routes = routes
         self.recorder = recorder
         self.render_error = render_error
@@ -133,7 +143,8 @@ class SendPath:
             return CLIENT_CLOSED
         if body is TOO_LARGE:
             return await _answer(send, *self._too_large())
-        scope["app"] = self.app
+        scope["app"] = self.context
+        content_type = JSON
         try:
             payload = await handler(Call(scope, body))
         except Exception as exc:
@@ -142,9 +153,15 @@ class SendPath:
                 raise  # uvicorn answers 500 and logs the traceback; recorded as 500
             status, payload = rendered
         else:
-            status = 200
+            if type(payload) is bytes:
+                status = 200
+            else:
+                status, payload, content_type = payload
         try:
-            return await _answer(send, status, (), payload)
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [(b"content-type", content_type), (b"content-length", b"%d" % len(payload))]})
+            await send({"type": "http.response.body", "body": payload})
+            return status
         except RuntimeError:
             if _connection_gone(send):
                 return CLIENT_CLOSED  # aborted (write timeout) while the handler ran: nobody to answer

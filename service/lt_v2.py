@@ -11,7 +11,6 @@ import json
 from urllib.parse import parse_qs
 
 import pydantic_core
-from fastapi import APIRouter, HTTPException
 
 from cslint.errors import TextTooLong
 from cslint.fix import Edit, resolve
@@ -20,8 +19,8 @@ from cslint.selection import Selection
 
 from .budget import fit_response, run_checks
 from .direct import Call, documented_twin
+from .errors import HTTPError as HTTPException  # FastAPI-free: /v2/check is on the send path
 from .observe import report_check
-from .schemas import ErrorBody
 from .utf16 import utf16_offsets
 
 LANGUAGES = [
@@ -244,7 +243,12 @@ async def lt_check(call: Call) -> bytes:
     return fit_response(render, len(matches))[0]
 
 
-def build_router() -> APIRouter:
+def build_router():
+    """/v2/languages and /v2/check's documented twin, for the FastAPI app (service/app.py)."""
+    from fastapi import APIRouter
+
+    from .schemas import ErrorBody
+
     router = APIRouter()
 
     errors = {status: {"model": ErrorBody} for status in (400, 401, 413, 422)}

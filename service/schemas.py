@@ -5,30 +5,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Channel = Literal["chat", "email"]
-Position = Literal["opening", "middle", "closing", "single"]
-CategoryName = Literal["forbidden", "tone", "jargon", "filler", "honorific", "courtesy"]
-
-
-class CheckRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: str
-    channel: Channel = "chat"
-    position: Position = "middle"
-    pack: str | None = Field(default=None, description="id of a loaded pack (default: all loaded packs)")
-    fix: bool = Field(default=True, description="include `fixed`, the text with safe rewrites applied")
-    # default_factory, not `= []`: pydantic deep-copies a mutable default on every request
-    enabled_rules: list[str] = Field(default_factory=list)
-    disabled_rules: list[str] = Field(default_factory=list)
-    disabled_categories: list[CategoryName] = Field(default_factory=list)
-    # the selection model of the CLI and config (lint/selection.py): rule ids, categories or
-    # severities; the most specific code wins (rule > category > severity), ignore wins a tie
-    select: list[str] | None = Field(default=None, description="run only the rules these codes name "
-                                     "(rule ids, categories or severities); absent: every rule")
-    ignore: list[str] = Field(default_factory=list, description="skip the rules these codes name")
-    extend_select: list[str] = Field(default_factory=list, description="run these rules too (beats a less specific ignore)")
-
+# the send path's request model lives apart (the front imports it without the others)
+from .wire import CategoryName, Channel, CheckRequest, Position  # noqa: F401
 
 MAX_BATCH = 100
 
@@ -89,7 +67,7 @@ class DiagnosticOut(BaseModel):
     edits: list[EditOut] = Field(description="each suggestion as an edit of the text, in the same order")
 
 
-class PackRef(BaseModel):
+class PackRef(BaseModel):  # on the wire; the engines hold service/wire.py's PackId
     id: str
     version: str
 
