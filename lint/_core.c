@@ -376,6 +376,131 @@ core_clause_start_before(PyObject *self, PyObject *args)
     return PyLong_FromSsize_t(pos);
 }
 
+/* What lint.kinds.required._ignored_clause looks for, handed over by configure_clauses(). */
+static PyObject *question_ends = NULL;    /* str: a clause ending in one of these asks (吗 么 嘛) */
+static PyObject *question_strip = NULL;   /* str: trailing characters skipped first (呢哦…) */
+static PyObject *question_words = NULL;   /* tuple of str: before the trigger in its sentence (请问) */
+static PyObject *condition_openers = NULL;  /* tuple of str: a clause opening with one (如果 …) */
+static PyObject *condition_tails = NULL;  /* tuple of str: after the trigger in its clause (的话) */
+static PyObject *restating_words = NULL;  /* tuple of str: before the trigger in its sentence (您说 …) */
+
+static int
+all_str(PyObject *tuple)
+{
+    if (!PyTuple_Check(tuple))
+        return 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); i++)
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(tuple, i)))
+            return 0;
+    return 1;
+}
+
+/* configure_clauses(question_ends: str, question_strip: str, question_words: tuple,
+ *                   condition_openers: tuple, condition_tails: tuple, restating: tuple) */
+static PyObject *
+core_configure_clauses(PyObject *self, PyObject *args)
+{
+    PyObject *ends, *strip, *words, *openers, *tails, *restating;
+    if (!PyArg_ParseTuple(args, "UUOOOO", &ends, &strip, &words, &openers, &tails, &restating))
+        return NULL;
+    if (!all_str(words) || !all_str(openers) || !all_str(tails) || !all_str(restating)) {
+        PyErr_SetString(PyExc_TypeError, "expected tuples of str");
+        return NULL;
+    }
+    Py_XSETREF(question_ends, Py_NewRef(ends));
+    Py_XSETREF(question_strip, Py_NewRef(strip));
+    Py_XSETREF(question_words, Py_NewRef(words));
+    Py_XSETREF(condition_openers, Py_NewRef(openers));
+    Py_XSETREF(condition_tails, Py_NewRef(tails));
+    Py_XSETREF(restating_words, Py_NewRef(restating));
+    Py_RETURN_NONE;
+}
+
+static int
+has_char(PyObject *chars, Py_UCS4 c)
+{
+    return PyUnicode_FindChar(chars, c, 0, PyUnicode_GET_LENGTH(chars), 1) >= 0;
+}
+
+/* 1 when one of `words` occurs inside folded[start:end], 0 if not, -1 on error */
+static int
+any_within(PyObject *folded, PyObject *words, Py_ssize_t start, Py_ssize_t end)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(words); i++) {
+        Py_ssize_t found = PyUnicode_Find(folded, PyTuple_GET_ITEM(words, i), start, end, 1);
+        if (found == -2)
+            return -1;
+        if (found >= 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* ignored_clause(folded, pos, question, condition, restated) -> bool:
+ * lint.kinds.required._ignored_clause for the clause kinds asked for */
+static PyObject *
+core_ignored_clause(PyObject *self, PyObject *args)
+{
+    PyObject *folded;
+    Py_ssize_t pos;
+    int question, condition, restated;
+    if (!PyArg_ParseTuple(args, "Unppp", &folded, &pos, &question, &condition, &restated))
+        return NULL;
+    if (!text_configured || question_ends == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "cslint._core.configure_text()/configure_clauses() were not called");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(folded);
+    int kind = PyUnicode_KIND(folded);
+    const void *data = PyUnicode_DATA(folded);
+    /* the clause and the sentence around pos, as core_bounds finds them */
+    Py_ssize_t cs = 0, ce = n, ss = 0, se = n;
+    for (Py_ssize_t i = (pos < n ? pos : n) - 1; i >= 0; i--)
+        if (clause_break(kind, data, n, i)) { cs = i + 1; break; }
+    for (Py_ssize_t i = pos > 0 ? pos : 0; i < n; i++)
+        if (clause_break(kind, data, n, i)) { ce = i; break; }
+    for (Py_ssize_t i = (pos < n ? pos : n) - 1; i >= 0; i--) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < BMP && BIT(sentence_bits, c)) { ss = i + 1; break; }
+    }
+    for (Py_ssize_t i = pos > 0 ? pos : 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < BMP && BIT(sentence_bits, c)) { se = i; break; }
+    }
+    int r;
+    if (question) {
+        if (se < n) {
+            Py_UCS4 mark = PyUnicode_READ(kind, data, se);
+            if (mark == '?' || mark == 0xFF1F)
+                Py_RETURN_TRUE;
+        }
+        Py_ssize_t tail_end = ce;
+        while (tail_end > cs && has_char(question_strip, PyUnicode_READ(kind, data, tail_end - 1)))
+            tail_end--;
+        if (tail_end > cs && has_char(question_ends, PyUnicode_READ(kind, data, tail_end - 1)))
+            Py_RETURN_TRUE;
+        if ((r = any_within(folded, question_words, ss, pos)) != 0)
+            return r < 0 ? NULL : Py_NewRef(Py_True);
+    }
+    if (condition) {
+        Py_ssize_t k = cs;
+        while (k < ce && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, k)))
+            k++;
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(condition_openers); i++) {
+            Py_ssize_t m = PyUnicode_Tailmatch(folded, PyTuple_GET_ITEM(condition_openers, i), k, ce, -1);
+            if (m == -1)
+                return NULL;
+            if (m == 1)
+                Py_RETURN_TRUE;
+        }
+        if ((r = any_within(folded, condition_tails, pos, ce)) != 0)
+            return r < 0 ? NULL : Py_NewRef(Py_True);
+    }
+    if (restated && (r = any_within(folded, restating_words, ss, pos)) != 0)
+        return r < 0 ? NULL : Py_NewRef(Py_True);
+    Py_RETURN_FALSE;
+}
+
 #define SLOTTED_MARK 0xE001  /* lint.sequence.SLOTTED */
 #define SLOT_MAX 3           /* lint.sequence.SLOT_MAX */
 
@@ -1050,6 +1175,9 @@ static PyMethodDef core_methods[] = {
     {"configure_text", core_configure_text, METH_VARARGS, "hand over the clause and sentence marks"},
     {"clause_start_before", core_clause_start_before, METH_VARARGS,
      "clause_start_before(folded, pos) -> start of the run of word characters (and ~) ending at pos"},
+    {"configure_clauses", core_configure_clauses, METH_VARARGS, "hand over what _ignored_clause looks for"},
+    {"ignored_clause", core_ignored_clause, METH_VARARGS,
+     "ignored_clause(folded, pos, question, condition, restated) -> whether the trigger's clause does not count"},
     {"bounds", core_bounds, METH_VARARGS, "bounds(folded, pos, clause) -> (start, end) of the clause or sentence"},
     {"complete", core_complete, METH_VARARGS,
      "complete(pieces, max_gap, text, first_end) -> end of the sequence, or None"},

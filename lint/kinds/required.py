@@ -20,6 +20,7 @@ from ..context import CheckContext
 from ..fields import Fields
 from ..matcher import STOPS
 from ..model import CHANNELS, POSITIONS, Applicability, Category, Diagnostic, Rule, Suggestion
+from .. import normalize as _normalize
 from ..normalize import NOISE_RE, compact_noise, is_word_char
 from ..sequence import SLOTTED, Sequence, SequenceSyntaxError, complete, parse_sequence
 from ..edits import tidy
@@ -35,6 +36,12 @@ CLAUSE_KINDS = ("question", "condition", "restated")
 CONDITION_OPENERS = ("如果", "假如", "如若", "倘若", "要是", "万一", "一旦", "只要", "如需", "如有", "如", "若")
 RESTATING = ("您说", "您提到", "您反映", "您反馈", "您表示", "您所说", "您的意思", "您问", "您咨询")
 QUESTION_ENDS = ("吗", "么", "嘛")
+QUESTION_STRIP = "呢哦呀啊~ "  # skipped at the end of a clause before QUESTION_ENDS
+QUESTION_WORDS = ("请问",)  # before the trigger in its sentence: a question
+CONDITION_TAILS = ("的话",)  # after the trigger in its clause: a condition
+if _normalize._CORE is not None:  # the compiled _ignored_clause (ignored_clause) looks for the same
+    _normalize._CORE.configure_clauses("".join(QUESTION_ENDS), QUESTION_STRIP, QUESTION_WORDS,
+                                       CONDITION_OPENERS, CONDITION_TAILS, RESTATING)
 # what a rule checks is present, so labels of a missing element can be scored per rule
 ELEMENTS = ("greeting", "closing", "salutation", "signoff", "apology", "please")
 REGIONS = ("anywhere", "first_line", "last_lines")
@@ -240,17 +247,21 @@ def _ignored_clause(spec: RequiredSpec, ctx: CheckContext, pos: int) -> bool:
     """Whether the trigger at `pos` sits in a clause the rule says does not count."""
     if not spec.when_not_in:
         return False
+    if ctx.nt.compiled:  # the same answer, by the core
+        kinds = spec.when_not_in
+        return _normalize._CORE.ignored_clause(ctx.nt.folded, pos, "question" in kinds, "condition" in kinds,
+                                               "restated" in kinds)
     folded = ctx.folded
     clause_start, clause_end = ctx.clause_bounds(pos)
     sentence_start, sentence_end = ctx.sentence_bounds(pos)
     if "question" in spec.when_not_in:
         ends_with_mark = sentence_end < len(folded) and folded[sentence_end] in "?？"
-        tail = folded[clause_start:clause_end].rstrip("呢哦呀啊~ ")
-        if ends_with_mark or tail.endswith(QUESTION_ENDS) or "请问" in folded[sentence_start:pos]:
+        tail = folded[clause_start:clause_end].rstrip(QUESTION_STRIP)
+        if ends_with_mark or tail.endswith(QUESTION_ENDS) or any(w in folded[sentence_start:pos] for w in QUESTION_WORDS):
             return True
     if "condition" in spec.when_not_in:
         clause = folded[clause_start:clause_end].lstrip()
-        if clause.startswith(CONDITION_OPENERS) or "的话" in folded[pos:clause_end]:
+        if clause.startswith(CONDITION_OPENERS) or any(w in folded[pos:clause_end] for w in CONDITION_TAILS):
             return True
     if "restated" in spec.when_not_in and any(r in folded[sentence_start:pos] for r in RESTATING):
         return True

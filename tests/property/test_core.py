@@ -237,3 +237,27 @@ def test_a_matcher_too_large_for_the_compiled_automaton_scans_in_python():
     text = "您好" + folded[7] + "，" + folded[3000][:4] + folded[9000]
     assert matcher.scan_text(text) is None
     assert [(h.index, h.start, h.end) for h in matcher.scan(text).literal[(0, "term")]] == [(7, 2, 8), (9000, 13, 19)]
+
+
+CLAUSE_KINDS_SETS = [("question",), ("condition",), ("restated",), ("question", "condition", "restated")]
+clause_texts = st.lists(st.one_of(pieces, st.sampled_from(
+    ["请问", "如果", "的话", "您说", "吗", "么", "嘛", "呢", "哦~", " ", "　如果", "?", "？", "。", "，", "\n", "a.b", "3.5"])),
+    max_size=16).map("".join)
+
+
+@compiled_only
+@SETTINGS
+@given(text=clause_texts)
+def test_ignored_clause_equals_the_reference(checkers, text):
+    from dataclasses import replace
+
+    from cslint.kinds.required import _ignored_clause
+
+    compiled, pure = checkers
+    spec = pure.rule("refusal-without-apology").spec
+    fast = CheckContext(norm.normalize(text), "chat", "middle", None, compiled.segmenter)
+    slow = CheckContext(norm.normalize_pure(text), "chat", "middle", None, pure.segmenter)
+    for kinds in CLAUSE_KINDS_SETS:
+        spec_kinds = replace(spec, when_not_in=kinds)
+        for pos in range(len(text) + 1):
+            assert _ignored_clause(spec_kinds, fast, pos) == _ignored_clause(spec_kinds, slow, pos), (kinds, pos)
