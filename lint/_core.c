@@ -22,6 +22,7 @@
 #include <string.h>
 
 #define BMP 0x10000
+#define SHORT_TEXT 256  /* lint.normalize.SHORT_TEXT */
 
 /* --- fold and compact ------------------------------------------------------------------------ */
 
@@ -981,7 +982,8 @@ word_at(int kind, const void *data, Py_ssize_t n, Py_ssize_t i)
 /* Whether a one-piece literal hit at compact [start, end) sits where `placement` says, judged on
  * the folded text as lint.context does (is_word_char and _WORD_CHAR are str.isalnum there). */
 static int
-placed(int placement, PyObject *folded, Py_ssize_t compact_len, Py_ssize_t start, Py_ssize_t end)
+placed(int placement, PyObject *folded, Py_ssize_t compact_len, Py_ssize_t start, Py_ssize_t end,
+       Py_ssize_t *first_word, Py_ssize_t *last_word)
 {
     Py_ssize_t n = PyUnicode_GET_LENGTH(folded);
     int kind = PyUnicode_KIND(folded);
@@ -997,11 +999,17 @@ placed(int placement, PyObject *folded, Py_ssize_t compact_len, Py_ssize_t start
     case PLACE_CLAUSE_END: return clause_end;
     case PLACE_WHOLE_CLAUSE: return clause_start && clause_end;
     case PLACE_TAIL: return clause_end && !clause_start;
-    case PLACE_WHOLE_REPLY:
-        for (Py_ssize_t i = 0; i < n; i++)
-            if ((i < start || i >= end) && word_at(kind, data, n, i))
-                return 0;
-        return 1;
+    case PLACE_WHOLE_REPLY:  /* no word character before start or from end on */
+        if (*first_word == -2) {  /* found once per scan: -1 when the text has none */
+            *first_word = *last_word = -1;
+            for (Py_ssize_t i = 0; i < n; i++)
+                if (word_at(kind, data, n, i)) {
+                    if (*first_word < 0)
+                        *first_word = i;
+                    *last_word = i;
+                }
+        }
+        return *first_word < 0 || (*first_word >= start && *last_word < end);
     default: return 1;
     }
 }
@@ -1029,6 +1037,11 @@ scan_compact(Automaton *self, PyObject *text, PyObject *folded)
     }
     memset(feasible, -1, self->n_pendings);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    /* a hit's place is found by counting noise when some was removed: only in short texts, so
+     * that a long reply with thousands of hits stays linear (the rule tests them all anyway) */
+    int place_cheaply = folded != NULL
+                        && (PyUnicode_GET_LENGTH(folded) == n || PyUnicode_GET_LENGTH(folded) <= SHORT_TEXT);
+    Py_ssize_t first_word = -2, last_word = -2;  /* for whole_reply, found on first use */
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const uint16_t *delta = self->delta;
@@ -1043,8 +1056,8 @@ scan_compact(Automaton *self, PyObject *text, PyObject *folded)
                 Entry *entry = &self->entries[e];
                 Py_ssize_t begin = start, stop = end;
                 PyObject *item;
-                if (folded != NULL && entry->placement != PLACE_ANYWHERE
-                        && !placed(entry->placement, folded, n, start, end))
+                if (folded != NULL && entry->placement != PLACE_ANYWHERE && place_cheaply
+                        && !placed(entry->placement, folded, n, start, end, &first_word, &last_word))
                     continue;
                 if (entry->rest != Py_None) {
                     if (!entry->single) {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .matcher import Hit, ScanResult
 from . import normalize as _normalize
-from .normalize import CLAUSE_PUNCT, SENTENCE_MARKS, NormalizedText, detect_script, is_word_char, to_script
+from .normalize import CLAUSE_PUNCT, SENTENCE_MARKS, SHORT_TEXT, NormalizedText, detect_script, is_word_char, to_script
 from .segment import Segmenter
 
 _SENTENCE_END_RE = re.compile("[" + re.escape(SENTENCE_MARKS) + "]")
@@ -102,7 +102,7 @@ class CheckContext:
 
     def sentence_bounds(self, pos: int) -> tuple[int, int]:
         """The sentence holding `pos`: between the sentence marks around it."""
-        if self.nt.compiled:  # the same answer, by the core
+        if self.nt.compiled and len(self.nt.folded) <= SHORT_TEXT:  # the same answer, by the core
             return _normalize.bounds(self.nt.folded, pos, False)
         if self._sentence_ends is None:
             self._sentence_ends = [m.start() for m in _SENTENCE_END_RE.finditer(self.folded)]
@@ -117,7 +117,7 @@ class CheckContext:
         """The clause holding `pos`: between the clause punctuation (，。！？；：、 …) around it.
         A half-width full stop ends a clause too where it is not inside a number or an address
         (helpdesk posts write 已处理.如果… with "." for 。)."""
-        if self.nt.compiled:  # the same answer, by the core
+        if self.nt.compiled and len(self.nt.folded) <= SHORT_TEXT:  # the same answer, by the core
             return _normalize.bounds(self.nt.folded, pos, True)
         if self._clause_breaks is None:
             self._clause_breaks = [m.start() for m in _CLAUSE_BREAK_RE.finditer(self.folded)]

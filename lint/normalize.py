@@ -181,6 +181,12 @@ class NormalizedText:
         return self.to_folded(start), self.to_folded(end - 1) + 1
 
 
+# The core answers a question about a position (its span, clause or sentence) by scanning the text;
+# past this many characters, where one reply may ask thousands of times, the cached maps and lists
+# of the Python path answer instead (O(log n) each).
+SHORT_TEXT = 256
+
+
 class CompiledText(NormalizedText):
     """What the compiled `normalize` returns: the same views, its spans mapped by the core (a
     count of the noise characters before each end, no map kept)."""
@@ -194,6 +200,8 @@ class CompiledText(NormalizedText):
                 pos = start if start < len(self.compact) else len(self.original)
                 return pos, pos
             return start, end
+        if len(self.original) > SHORT_TEXT:  # a count per span would be quadratic: the map
+            return NormalizedText.compact_span_to_original(self, start, end)
         return _compact_span(self.folded, start, end)
 
 

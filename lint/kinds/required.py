@@ -247,7 +247,7 @@ def _ignored_clause(spec: RequiredSpec, ctx: CheckContext, pos: int) -> bool:
     """Whether the trigger at `pos` sits in a clause the rule says does not count."""
     if not spec.when_not_in:
         return False
-    if ctx.nt.compiled:  # the same answer, by the core
+    if ctx.nt.compiled and len(ctx.nt.folded) <= _normalize.SHORT_TEXT:  # the same answer, by the core
         kinds = spec.when_not_in
         return _normalize._CORE.ignored_clause(ctx.nt.folded, pos, "question" in kinds, "condition" in kinds,
                                                "restated" in kinds)

@@ -261,3 +261,20 @@ def test_ignored_clause_equals_the_reference(checkers, text):
         spec_kinds = replace(spec, when_not_in=kinds)
         for pos in range(len(text) + 1):
             assert _ignored_clause(spec_kinds, fast, pos) == _ignored_clause(spec_kinds, slow, pos), (kinds, pos)
+
+
+LONG_REPLIES = ["你 " * 3000, "请提供" * 2000, "哦 " * 3000, "提 供，" * 1500, "!" * 3000 + "哦" * 3000,
+                "什么，" * 2000, ("您好，" + "这个我不 知道，请您提供订单号哦 " * 40 + "如果不行的话，您说的情况我们无法处理。") * 3]
+
+
+@compiled_only
+@pytest.mark.parametrize("text", LONG_REPLIES, ids=range(len(LONG_REPLIES)))
+def test_long_replies_equal_the_reference(checkers, text):
+    """Past SHORT_TEXT characters the compiled path answers position questions with the Python
+    maps (a count per question would be quadratic): still the same findings."""
+    compiled, pure = checkers
+    assert len(text) > norm.SHORT_TEXT
+    for channel, position in (("chat", "middle"), ("email", "single")):
+        fast, slow = compiled.check(text, channel, position), pure.check(text, channel, position)
+        assert diagnostics(fast) == diagnostics(slow)
+        assert fast.fixed == slow.fixed
