@@ -24,7 +24,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-import pydantic_core
+import orjson
 from pydantic import ValidationError
 
 from cslint.checker import DEFAULT_MAX_CHARS, Checker
@@ -186,13 +186,76 @@ def parse_json_body(model, raw: bytes):
         raise InvalidBody(exc.errors(include_url=False, include_context=False)) from None
 
 
+class PlainCheckRequest:
+    """A /v1/check body that is plainly valid (see `check_request`), with CheckRequest's fields."""
+
+    __slots__ = ("text", "channel", "position", "pack", "fix", "enabled_rules", "disabled_rules",
+                 "disabled_categories", "select", "ignore", "extend_select")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.channel = "chat"
+        self.position = "middle"
+        self.pack = None
+        self.fix = True
+        self.enabled_rules = self.disabled_rules = self.disabled_categories = self.ignore = self.extend_select = ()
+        self.select = None
+
+
+_CHOICES = {name: frozenset(CheckRequest.model_fields[name].annotation.__args__)  # the Literal's values
+            for name in ("channel", "position")}
+_CATEGORIES = frozenset(CheckRequest.model_fields["disabled_categories"].annotation.__args__[0].__args__)
+_STRING_LISTS = frozenset({"enabled_rules", "disabled_rules", "ignore", "extend_select"})
+
+
+def check_request(raw: bytes) -> CheckRequest | PlainCheckRequest:
+    """The body of POST /v1/check. A body whose every field has exactly its type and one of its
+    values (what clients send) is read by orjson into a PlainCheckRequest; any other body, valid
+    or not (coercions such as `"fix": 1`, duplicate keys aside), goes to pydantic, so that it is
+    accepted, or refused with its error, exactly as CheckRequest says."""
+    try:
+        data = orjson.loads(raw)  # refuses invalid UTF-8 and lone surrogates, as pydantic does
+    except orjson.JSONDecodeError:
+        data = None
+    if type(data) is dict:
+        text = data.get("text")
+        if type(text) is str:
+            body = PlainCheckRequest(text)
+            for name, value in data.items():
+                if name == "text":
+                    continue
+                if name in _CHOICES:
+                    if type(value) is not str or value not in _CHOICES[name]:
+                        break
+                elif name == "fix":
+                    if type(value) is not bool:
+                        break
+                elif name == "pack":
+                    if value is not None and type(value) is not str:
+                        break
+                elif name in _STRING_LISTS or name == "select":
+                    if not (type(value) is list and all(type(code) is str for code in value)):
+                        if name == "select" and value is None:
+                            continue
+                        break
+                elif name == "disabled_categories":
+                    if not (type(value) is list and all(type(code) is str and code in _CATEGORIES for code in value)):
+                        break
+                else:
+                    break  # an unknown field (CheckRequest forbids extras): pydantic names it
+                setattr(body, name, value)
+            else:
+                return body
+    return parse_json_body(CheckRequest, raw)
+
+
 def input_error(exc: InputError) -> HTTPError:
     return HTTPError(413 if isinstance(exc, TextTooLong) else 422, str(exc))
 
 
 async def check(call: Call) -> bytes:
     """POST /v1/check: one reply's diagnostics, and the text with safe rewrites applied."""
-    body = parse_json_body(CheckRequest, call.body)
+    body = check_request(call.body)
     state = call.app.state
     engines = state.engines
     checker, ref = engines.pick(body.pack)
@@ -210,7 +273,7 @@ async def check(call: Call) -> bytes:
         diagnostics = []
 
     def render(shown: int) -> bytes:
-        return pydantic_core.to_json({"diagnostics": diagnostics[:shown],
+        return orjson.dumps({"diagnostics": diagnostics[:shown],
                                       "truncated": shown < len(result.diagnostics),
                                       "fixed": result.fixed if body.fix else None,
                                       "script": result.script,

@@ -10,7 +10,7 @@ import bisect
 import json
 from urllib.parse import parse_qs
 
-import pydantic_core
+import orjson
 
 from cslint.errors import TextTooLong
 from cslint.fix import Edit, resolve
@@ -230,7 +230,7 @@ async def lt_check(call: Call) -> bytes:
     matches.sort(key=lambda m: m["offset"])
 
     def render(shown: int) -> bytes:
-        return pydantic_core.to_json({
+        return orjson.dumps({
             "software": {"name": "cslint", "version": call.app.version, "buildDate": "", "apiVersion": 1,
                          "premium": False, "status": ""},
             # LanguageTool's own flag for a partial answer: more matches than one response carries

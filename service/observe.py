@@ -20,7 +20,7 @@ import logging
 import os
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from functools import lru_cache
 
 from prometheus_client import CollectorRegistry, Histogram, disable_created_metrics, values
@@ -156,7 +156,7 @@ class Metrics:
         self._latencies: dict[str, Histogram] = {}
         self._categories: dict[str, PromCounter] = {}
 
-    def observe(self, method: str, path: str, status: int, seconds: float, diagnostics: Counter | None) -> None:
+    def observe(self, method: str, path: str, status: int, seconds: float, diagnostics: dict[str, int] | None) -> None:
         key = (method, path, status)
         count = self._request_counts.get(key)
         if count is None:
@@ -222,10 +222,11 @@ def report_check(scope: dict, text: str, diagnostics) -> None:
     state = scope.setdefault("state", {})
     found = state.get("diagnostics")
     if found is None:
-        found = state["diagnostics"] = Counter()
+        found = state["diagnostics"] = {}  # category -> count (a plain dict: Counter() costs more to make)
         state["texts"] = []
     for diag in diagnostics:
-        found[diag.category._value_] += 1  # _value_: the plain attribute behind the enum's `value`
+        category = diag.category._value_  # _value_: the plain attribute behind the enum's `value`
+        found[category] = found.get(category, 0) + 1
     state["texts"].append(text)
 
 
