@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib
 import json
 import os
 import signal
@@ -25,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
 from cslint.checker import DEFAULT_MAX_CHARS, Checker
 from cslint.errors import InputError, PackError, TextTooLong
@@ -39,7 +39,7 @@ from .direct import Answer, Call, SendPath
 from .errors import HTTPError, InvalidBody, client_error, error_json
 from .lt_v2 import lt_check
 from .observe import LINES, Metrics, Recorder, configure_access_log, log_event, log_reload, report_check
-from .wire import CheckRequest, PackId as PackRef
+from .vocabulary import CATEGORY_NAMES, CHANNELS, POSITIONS, PackId as PackRef
 from .snapshot import Digests, load_snapshot, pack_digest, save_snapshot, take_handed_over
 from .utf16 import utf16_offsets
 
@@ -176,6 +176,8 @@ def parse_json_body(model, raw: bytes):
     """Validate a JSON body straight from the bytes (pydantic's parser: also refuses lone
     surrogates, which json.loads lets through and no UTF-8 response can carry). Errors are
     answered as FastAPI's own body parameters' are (400 malformed, 422 the field at fault)."""
+    from pydantic import ValidationError
+
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -202,17 +204,16 @@ class PlainCheckRequest:
         self.select = None
 
 
-_CHOICES = {name: frozenset(CheckRequest.model_fields[name].annotation.__args__)  # the Literal's values
-            for name in ("channel", "position")}
-_CATEGORIES = frozenset(CheckRequest.model_fields["disabled_categories"].annotation.__args__[0].__args__)
+_CHOICES = {"channel": CHANNELS, "position": POSITIONS}
+_CATEGORIES = CATEGORY_NAMES
 _STRING_LISTS = frozenset({"enabled_rules", "disabled_rules", "ignore", "extend_select"})
 
 
-def check_request(raw: bytes) -> CheckRequest | PlainCheckRequest:
-    """The body of POST /v1/check. A body whose every field has exactly its type and one of its
-    values (what clients send) is read by orjson into a PlainCheckRequest; any other body, valid
-    or not (coercions such as `"fix": 1`, duplicate keys aside), goes to pydantic, so that it is
-    accepted, or refused with its error, exactly as CheckRequest says."""
+def check_request(raw: bytes) -> PlainCheckRequest | None:
+    """The body of POST /v1/check when every field has exactly its type and one of its values
+    (what clients send), read by orjson; None for any other body, valid or not (coercions such as
+    `"fix": 1`), which `judged_request` reads with pydantic, so that it is accepted, or refused
+    with its error, exactly as service/wire.py's CheckRequest says."""
     try:
         data = orjson.loads(raw)  # refuses invalid UTF-8 and lone surrogates, as pydantic does
     except orjson.JSONDecodeError:
@@ -246,7 +247,19 @@ def check_request(raw: bytes) -> CheckRequest | PlainCheckRequest:
                 setattr(body, name, value)
             else:
                 return body
-    return parse_json_body(CheckRequest, raw)
+    return None
+
+
+_wire = None  # service/wire.py, once loaded
+
+
+async def judged_request(raw: bytes):
+    """A /v1/check body read by pydantic's CheckRequest, or its 400/422. The model (and pydantic)
+    is loaded on the first such body, in a thread: the event loop keeps serving meanwhile."""
+    global _wire
+    if _wire is None:
+        _wire = await asyncio.to_thread(importlib.import_module, f"{__package__}.wire")
+    return parse_json_body(_wire.CheckRequest, raw)
 
 
 def input_error(exc: InputError) -> HTTPError:
@@ -255,7 +268,7 @@ def input_error(exc: InputError) -> HTTPError:
 
 async def check(call: Call) -> bytes:
     """POST /v1/check: one reply's diagnostics, and the text with safe rewrites applied."""
-    body = check_request(call.body)
+    body = check_request(call.body) or await judged_request(call.body)
     state = call.app.state
     engines = state.engines
     checker, ref = engines.pick(body.pack)
@@ -285,7 +298,7 @@ async def check(call: Call) -> bytes:
 SELECTION_FIELDS = ("select", "ignore", "extend_select")
 
 
-def request_selection(body: CheckRequest, every_rule: Checker) -> Selection | None:
+def request_selection(body, every_rule: Checker) -> Selection | None:
     """The request's rules as one Selection (lint/selection.py): `select`, `ignore` and
     `extend_select` as on the command line, the older enabled_rules (extend) and disabled_rules /
     disabled_categories (ignore) folded in. A code that no loaded pack knows is a 422 naming it

@@ -1,14 +1,12 @@
-"""The send path's request model (pydantic), apart from the other wire models of service/schemas.py:
-a worker builds only this one before it is ready (the rest come with the FastAPI app)."""
-from __future__ import annotations
+"""The request model of /v1/check (pydantic), apart from the other wire models of service/schemas.py.
 
-from typing import Literal, NamedTuple
+The send path reads a plainly valid body without it (service/front.py `check_request`) and loads
+this module, and pydantic, only for a body it must judge: a worker is ready without either."""
+from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Channel = Literal["chat", "email"]
-Position = Literal["opening", "middle", "closing", "single"]
-CategoryName = Literal["forbidden", "tone", "jargon", "filler", "honorific", "courtesy"]
+from .vocabulary import CategoryName, Channel, Position  # noqa: F401 (also for schemas.py)
 
 
 class CheckRequest(BaseModel):
@@ -29,10 +27,3 @@ class CheckRequest(BaseModel):
                                      "(rule ids, categories or severities); absent: every rule")
     ignore: list[str] = Field(default_factory=list, description="skip the rules these codes name")
     extend_select: list[str] = Field(default_factory=list, description="run these rules too (beats a less specific ignore)")
-
-
-class PackId(NamedTuple):
-    """The pack(s) a check ran with, as an answer's `pack` names them (schemas.PackRef)."""
-
-    id: str
-    version: str

@@ -1,5 +1,5 @@
 """/v1/check reads a plainly valid body with orjson (service/front.py check_request) and any other
-with pydantic: either way the request, or the error, is CheckRequest's."""
+with pydantic (judged_request): either way the request, or the error, is CheckRequest's."""
 from __future__ import annotations
 
 import json
@@ -38,11 +38,16 @@ def pydantic_only(raw: bytes):
     return parse_json_body(CheckRequest, raw)
 
 
+def as_served(raw: bytes):
+    """What /v1/check does: the plain reading, else pydantic's (judged_request, without its thread)."""
+    return check_request(raw) or pydantic_only(raw)
+
+
 @settings(max_examples=400, deadline=None)
 @given(body=BODIES)
 def test_any_body_reads_as_pydantic_reads_it(body) -> None:
     raw = json.dumps(body, ensure_ascii=False).encode()
-    assert outcome(check_request, raw) == outcome(pydantic_only, raw)
+    assert outcome(as_served, raw) == outcome(pydantic_only, raw)
 
 
 @pytest.mark.parametrize("raw", [
@@ -53,13 +58,22 @@ def test_any_body_reads_as_pydantic_reads_it(body) -> None:
     b'{"text": "a", "disabled_categories": ["tone", "bogus"]}', b'{"text": "a", "pack": null}',
 ])
 def test_edge_bodies_read_as_pydantic_reads_them(raw: bytes) -> None:
-    assert outcome(check_request, raw) == outcome(pydantic_only, raw)
+    assert outcome(as_served, raw) == outcome(pydantic_only, raw)
 
 
 def test_a_client_body_takes_the_plain_path() -> None:
     raw = json.dumps({"text": "你好", "channel": "email", "position": "closing", "fix": False,
                       "disabled_categories": ["tone"], "select": ["tone"]}, ensure_ascii=False).encode()
     assert isinstance(check_request(raw), PlainCheckRequest)
+
+
+def test_the_plain_path_knows_the_models_values() -> None:
+    from cslint.service.vocabulary import CATEGORY_NAMES, CHANNELS, POSITIONS
+
+    for values, name in ((CHANNELS, "channel"), (POSITIONS, "position")):
+        assert values == set(CheckRequest.model_json_schema()["properties"][name]["enum"])
+    schema = CheckRequest.model_json_schema()
+    assert CATEGORY_NAMES == set(schema["properties"]["disabled_categories"]["items"]["enum"])
 
 
 def test_orjson_writes_what_pydantic_core_wrote() -> None:

@@ -1,4 +1,5 @@
-"""A worker is ready, and serves the send path and the probes, without importing FastAPI; the
+"""A worker is ready, and serves the send path and the probes, without importing FastAPI (nor
+pydantic, until a body needs judging); the
 first request the front hands on builds the FastAPI app, which then serves with the same state.
 
 Run in a fresh interpreter (this test process has FastAPI loaded already): the service under a
@@ -34,6 +35,7 @@ with httpx.Client(base_url=url, timeout=30) as client:
     seen["healthz"] = client.get("/healthz").json()
     seen["check"] = client.post("/v1/check", json={"text": "你好，这个我不知道"}).json()["pack"]
     seen["v2"] = client.post("/v2/check", data={"text": "你好", "language": "zh-CN"}).status_code
+    seen["pydantic_before"] = "pydantic" in sys.modules
     seen["bad"] = client.post("/v1/check", json={"text": 1}).json()
     seen["metrics"] = "cslint_requests_total" in client.get("/metrics").text
     seen["fastapi_before"] = "fastapi" in sys.modules
@@ -56,6 +58,7 @@ def test_ready_and_send_path_without_fastapi_then_app_built_on_demand() -> None:
     assert seen["healthz"] == {"status": "ok"}
     assert seen["check"]["id"] == "default"
     assert seen["v2"] == 200
+    assert seen["pydantic_before"] is False  # a plainly valid body needs no model
     assert seen["bad"]["error"] == "invalid_field"
     assert seen["metrics"]
     assert seen["fastapi_before"] is False
