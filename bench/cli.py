@@ -23,7 +23,8 @@ Subprocesses run with the caller's environment less PYTHONDONTWRITEBYTECODE and 
 (bytecode is written under a temporary PYTHONPYCACHEPREFIX, as an installed wheel has it; output
 is buffered, as in a user's shell), and with CSLINT_CACHE_DIR in a temporary folder.
 
-    .venv/bin/python bench/cli.py [--rounds N] [--limit N] [--save-outputs DIR] [--compare-outputs DIR]
+    .venv/bin/python bench/cli.py [--rounds N] [--batch-rounds N] [--skip-startup] [--limit N]
+                                  [--save-outputs DIR] [--compare-outputs DIR]
 
 The script prints numbers and exits 0 (1 only when --compare-outputs finds a difference); the
 tests never look at timings.
@@ -31,6 +32,7 @@ tests never look at timings.
 from __future__ import annotations
 
 import argparse
+import codecs
 import hashlib
 import json
 import os
@@ -169,6 +171,32 @@ def write_inputs(folder: Path, corpus_lines: list[str]) -> dict[str, Path]:
                                    "第二行 你 看下\n", encoding="utf-8")
     paths["reply2.txt"].write_text("喂，您好", encoding="utf-8")
     paths["empty.jsonl"].write_bytes(b"")
+    # the same records in other shapes: CRLF lines, a UTF-8 BOM, GB18030, UTF-16 with its BOM,
+    # one long line among short ones (refused under a small --max-chars), markers that silence nothing
+    hostile = hostile_jsonl()
+    plain = "\n".join(line for line in hostile.split("\n") if "\\ud8" not in line and "\\udc" not in line)
+    extra = {
+        "crlf.jsonl": plain.replace("\n", "\r\n").encode("utf-8"),
+        "bom.jsonl": codecs.BOM_UTF8 + plain.encode("utf-8"),
+        "gb18030.jsonl": plain.encode("gb18030"),
+        "utf16.jsonl": plain.encode("utf-16"),
+        "long.jsonl": ('{"id": 1, "text": "你好"}\n{"id": 2, "text": "' + "您好" * 300 + '"}\n'
+                       '{"id": 3, "text": "你好"}\n').encode("utf-8"),
+        "markers.jsonl": "\n".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate([
+            "您好 # cslint: disable=ni-instead-of-nin", "你好 # cslint: disable=ni-instead-of-nin", "您好，请稍等",
+            "你好 # cslint: disable", "# cslint: disable-next-line\n你好", "好的 # cslint: disable=filler",
+            "这个这个我不知道 # cslint: disable=filler", "您好"])).encode("utf-8"),
+    }
+    for name, data in extra.items():
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+    # per-file settings from a configuration file (cases naming --config run without --isolated)
+    paths["cslint.toml"] = folder / "cslint.toml"
+    paths["cslint.toml"].write_text('channel = "email"\nfail-on = "error"\nreport-unused-disables = true\n'
+                                    '[per-file-overrides."markers*.jsonl"]\nchannel = "chat"\nposition = "closing"\n'
+                                    'ignore = ["filler"]\n'
+                                    '[per-file-overrides."crlf*.jsonl"]\nselect = ["forbidden", "honorific"]\n'
+                                    'fail-on = "info"\n', encoding="utf-8")
     return paths
 
 
@@ -247,11 +275,56 @@ def engine_process(path: Path, env: dict[str, str]) -> tuple[float, float]:
     return float(wall), float(cpu)
 
 
+PHASES = ("read and split lines", "orjson parse", "Checker.check", "encode output lines", "write")
+
+
+def phases_pass(path: Path, out: Path) -> list[float]:
+    """The jsonl batch's work one phase at a time over the whole file, in this process (CPU
+    seconds each, PHASES): what each costs on its own, without the loop that interleaves them
+    record by record. Lines are made as the command makes them: a clean record's from its id
+    and text (cli.CleanLines), the others by Outcome.json_line."""
+    import orjson
+    from cslint.checker import Checker
+    from cslint.cli import _CLEAN_LINE
+    from cslint.render import Outcome
+
+    checker = Checker.from_packs(["default"])
+    clock = time.process_time
+    marks = [clock()]
+    with open(path, "rb") as handle:
+        lines = handle.read().split(b"\n")
+    if not lines[-1]:
+        lines.pop()
+    marks.append(clock())
+    rows = [orjson.loads(line) for line in lines]
+    marks.append(clock())
+    check = checker.check
+    results = [check(row["text"]) for row in rows]
+    marks.append(clock())
+    dumps = orjson.dumps
+    encoded = [_CLEAN_LINE % (dumps(row["id"]), dumps(row["text"])) if not result.diagnostics else
+               Outcome(str(row["id"]), "id", row["id"], row["text"], result.diagnostics, result.fixed).json_line()
+               for row, result in zip(rows, results)]
+    marks.append(clock())
+    with open(out, "wb") as sink:
+        for start in range(0, len(encoded), 256):  # the command's batches
+            sink.write(b"\n".join(encoded[start:start + 256]) + b"\n")
+    marks.append(clock())
+    return [b - a for a, b in zip(marks, marks[1:])]
+
+
+def phases_process(path: Path, out: Path, env: dict[str, str]) -> list[float]:
+    """`phases_pass` in a fresh process."""
+    proc = subprocess.run([sys.executable, __file__, "--phases-pass", str(path), str(out)], capture_output=True,
+                          text=True, env=env, check=True)
+    return [float(x) for x in proc.stdout.split()]
+
+
 def batch(rounds: int, work: Path, paths: dict[str, Path], texts: list[str]) -> None:
     env = child_env(work / "cache-warm", work / "pycache")
     argv = CSLINT + ["check", "--input-format", "jsonl", "--format", "jsonl"]
     run(argv + [str(paths["corpus.jsonl"])], env, out=work / "batch.out")  # warm caches and bytecode
-    engine, command, empty = [], [], []  # (wall, cpu) of each round
+    engine, command, empty, phases = [], [], [], []  # (wall, cpu) of each round; phases: CPU seconds
 
     def timed(argv: list[str], **options) -> tuple[float, float]:
         wall, _ = run(argv, env, **options)
@@ -262,12 +335,15 @@ def batch(rounds: int, work: Path, paths: dict[str, Path], texts: list[str]) -> 
             lambda: engine.append(engine_process(paths["corpus.jsonl"], env)),
             lambda: command.append(timed(argv + [str(paths["corpus.jsonl"])], out=work / "batch.out")),
             lambda: empty.append(timed(argv + [str(paths["empty.jsonl"])])),
+            lambda: phases.append(phases_process(paths["corpus.jsonl"], work / "phases.out", env)),
         ]
-        for step in steps[r % 3:] + steps[:r % 3]:
+        for step in steps[r % len(steps):] + steps[:r % len(steps)]:
             step()
     n = len(texts)
     size = paths["corpus.jsonl"].stat().st_size
-    print(f"\n== 2. jsonl batch: {n:,} agent turns ({size / 1e6:.1f} MB), fastest of {rounds} rounds, rotating order")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n== 2. jsonl batch: {n:,} agent turns ({size / 1e6:.1f} MB), fastest of {rounds} rounds, rotating order "
+          f"(load average {load} on {os.cpu_count()} CPUs)")
     print(f"   {'':50} {'wall s':>8} {'µs/reply':>9} {'cpu s':>8} {'µs/reply':>9}")
     ratios = []
     for clock, name in ((0, "wall"), (1, "cpu")):
@@ -290,6 +366,15 @@ def batch(rounds: int, work: Path, paths: dict[str, Path], texts: list[str]) -> 
         verdict = "met" if ratio <= TARGET_BATCH_RATIO else "NOT met"
         print(f"   {name}: command per reply / engine per reply {ratio:.2f}x (target <= {TARGET_BATCH_RATIO}x: {verdict}); "
               f"command over the file / engine {whole:.2f}x")
+    best = [min(p[i] for p in phases) for i in range(len(PHASES))]
+    command_each = (min(c[1] for c in command) - min(e[1] for e in empty)) / n
+    print(f"   split, CPU µs per reply: each phase alone over the whole file in a fresh process (fastest of {rounds}),")
+    print("   and what the command spends beyond their sum (the loop that interleaves them, jobs for findings)")
+    for name, value in zip(PHASES, best):
+        print(f"     {name:48} {value / n * 1e6:9.2f}")
+    print(f"     {'sum':48} {sum(best) / n * 1e6:9.2f}")
+    print(f"     {'the command per reply, beyond the sum':48} {command_each * 1e6 - sum(best) / n * 1e6:9.2f}")
+    print(f"     {'engine (Checker.check) per reply, x1.3':48} {min(e[1] for e in engine) / n * 1e6 * TARGET_BATCH_RATIO:9.2f}")
 
 
 # --- 3. output bytes ----------------------------------------------------------------------------
@@ -306,6 +391,32 @@ OUTPUT_CASES: list[tuple[str, list[str]]] = [
     ("bad-utf8.jsonl.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "bad-utf8.jsonl"]),
     ("bad-utf8.jsonl.gb18030.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--encoding", "gb18030",
                                       "bad-utf8.jsonl"]),
+    ("corpus.jsonl.fix.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--fix", "corpus.jsonl"]),
+    ("corpus.jsonl.unsafe.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--fix", "--unsafe-fixes",
+                                   "corpus.jsonl"]),
+    ("corpus.jsonl.email-closing.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--channel", "email",
+                                          "--position", "closing", "corpus.jsonl"]),
+    ("hostile.jsonl.unused.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--report-unused-disables",
+                                    "hostile.jsonl", "markers.jsonl"]),
+    ("hostile.jsonl.fail-on-error.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--fail-on", "error",
+                                           "hostile.jsonl"]),
+    ("markers.jsonl.fail-on-error.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--fail-on", "error",
+                                           "markers.jsonl", "long.jsonl"]),
+    ("hostile.jsonl.select.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--select", "forbidden,tone",
+                                    "--ignore", "warning", "hostile.jsonl"]),
+    ("shapes.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "crlf.jsonl", "bom.jsonl", "utf16.jsonl",
+                      "markers.jsonl", "no-such-file.jsonl", "empty.jsonl", "corpus.jsonl"]),
+    ("gb18030.jsonl.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--encoding", "gb18030",
+                             "gb18030.jsonl"]),
+    ("long.jsonl.max-chars.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--max-chars", "100",
+                                    "long.jsonl", "hostile.jsonl"]),
+    ("long.jsonl.max-chars-small.jsonl", ["--input-format", "jsonl", "--format", "jsonl", "--max-chars", "1",
+                                          "long.jsonl", "markers.jsonl"]),
+    ("config.jsonl", ["--config", "cslint.toml", "--input-format", "jsonl", "--format", "jsonl", "hostile.jsonl",
+                      "markers.jsonl", "crlf.jsonl", "corpus.jsonl"]),
+    ("config.stdin.jsonl", ["--config", "cslint.toml", "--input-format", "jsonl", "--format", "jsonl", "-"]),
+    ("config.fix.jsonl", ["--config", "cslint.toml", "--input-format", "jsonl", "--format", "jsonl", "--fix",
+                          "--unsafe-fixes", "markers.jsonl", "hostile.jsonl"]),
 ] + [
     (f"replies.{fmt}", ["--format", fmt, "reply1.txt", "reply2.txt"])
     for fmt in ("jsonl", "json", "text", "sarif", "github", "junit")
@@ -322,7 +433,8 @@ def outputs(work: Path, paths: dict[str, Path]) -> dict[str, bytes]:
     for name, args in OUTPUT_CASES:
         stdin = paths["hostile.jsonl"].read_bytes() if name.endswith(".stdin.jsonl") else (
             paths["reply1.txt"].read_bytes() if name.endswith(".stdin.text") else b"")
-        proc = subprocess.run(CSLINT + ["check", "--isolated", *args], input=stdin, capture_output=True,
+        isolated = [] if "--config" in args else ["--isolated"]
+        proc = subprocess.run(CSLINT + ["check", *isolated, *args], input=stdin, capture_output=True,
                               env=env, cwd=paths["corpus.jsonl"].parent)
         found[name] = b"status %d\n--- stdout\n%s\n--- stderr\n%s" % (proc.returncode, proc.stdout, proc.stderr)
     return found
@@ -349,22 +461,29 @@ def compare_outputs(found: dict[str, bytes], folder: Path) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=7, help="start-up rounds (batch: a third, at least 3)")
+    parser.add_argument("--batch-rounds", type=int, default=None, help="batch rounds (default: half the start-up rounds)")
     parser.add_argument("--limit", type=int, default=None, help="at most this many agent turns")
     parser.add_argument("--save-outputs", metavar="DIR", help="save the command's outputs of every case here")
     parser.add_argument("--compare-outputs", metavar="DIR", help="compare the outputs with those saved here")
     parser.add_argument("--skip-timings", action="store_true", help="only save or compare outputs")
+    parser.add_argument("--skip-startup", action="store_true", help="time the jsonl batch only")
     parser.add_argument("--engine-pass", metavar="FILE", help=argparse.SUPPRESS)  # engine_process's child
+    parser.add_argument("--phases-pass", nargs=2, metavar=("FILE", "OUT"), help=argparse.SUPPRESS)  # phases_process's
     args = parser.parse_args(argv)
     if args.engine_pass:
         print(*engine_pass(Path(args.engine_pass)))
+        return 0
+    if args.phases_pass:
+        print(*phases_pass(*map(Path, args.phases_pass)))
         return 0
     lines, texts = agent_rows(args.limit)
     work = Path(tempfile.mkdtemp(prefix="cslint-bench-cli-"))
     try:
         paths = write_inputs(work / "inputs", lines)
         if not args.skip_timings:
-            startup(args.rounds, work)
-            batch(max(3, args.rounds // 2), work, paths, texts)
+            if not args.skip_startup:
+                startup(args.rounds, work)
+            batch(max(3, args.batch_rounds or args.rounds // 2), work, paths, texts)
         ok = True
         if args.save_outputs or args.compare_outputs:
             found = outputs(work, paths)

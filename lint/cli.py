@@ -33,11 +33,12 @@ import orjson
 from . import suppress
 from .checker import DEFAULT_MAX_CHARS, Checker
 from .config import COMMAND_LINE, Config, ConfigError, Settings, resolve as resolve_config
-from .encodings import OverLimit, decode_line, max_bytes_per_char, read_lines, read_text, text_encoding_option
+from .encodings import (OverLimit, RawLines, decode_line, max_bytes_per_char, read_lines, read_text,
+                        text_encoding_option)
 from .errors import InputError, PackError
 from .fix import apply_fixes, offset_before, resolve_edits
-from .model import CHANNELS, POSITIONS, Applicability, Diagnostic, Severity
-from .render import FORMATTERS, FixFormatter, Outcome, Tally, dumps
+from .model import CHANNELS, POSITIONS, Applicability, Diagnostic, Result, Severity
+from .render import FORMATTERS, FixFormatter, JsonlFormatter, Outcome, Tally, dumps
 from .selection import Selection, SelectionError, split_codes
 
 
@@ -74,6 +75,7 @@ class Job:
     index: int = 0  # which of the file's replies this is
     markers: suppress.Suppressions | None = None  # the file's `cslint: disable` markers, when it has any
     done: bool = False  # the outcome is complete already (unused markers of a file): nothing to check
+    result: Result | None = None  # Checker.check's result when it was checked already (CleanLines)
 
 
 def _display_name(path: str) -> str:
@@ -182,11 +184,28 @@ def _unused_marker_jobs(source: Any, markers: suppress.Suppressions, settings: F
                   settings.fail_on, done=True)
 
 
-def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
+@dataclass(slots=True)
+class CleanLines:
+    """The jsonl batch's shortcut (`jsonl_jobs(clean=…)`, issue 16): a record read by orjson and
+    checked clean becomes its output line at once, without a Job or an Outcome. Its line is the
+    bytes `Outcome.json_line` writes for it, appended to the jsonl formatter's pending lines (the
+    formatter writes them out as it does its own). Any other record (findings, an error, a
+    suppression marker when unused markers are reported, a value orjson and json may read apart)
+    is a Job as before, carrying its result when it was checked already."""
+
+    check: Callable[..., Any]  # Checker.check
+    pending: list[bytes]  # the JsonlFormatter's lines not written yet
+    write: Callable[[], None]  # its write_pending
+    batch: int  # its BATCH
+    report_unused: bool  # a marker that suppresses nothing is a finding (--report-unused-disables)
+
+
+def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace, clean: CleanLines | None = None) -> Iterator[Job]:
     """Each line `{"id", "text", "channel"?, "position"?}` is one reply; a bad line is one error.
 
     A line longer than `line_bound` ends its file (the rest is not read): it cannot hold a reply
-    within --max-chars, and its end may never come (/dev/zero).
+    within --max-chars, and its end may never come (/dev/zero). With `clean`, the records of a
+    UTF-8 file that check clean are written here and yield no job (CleanLines).
     """
     before_wait = getattr(args, "before_wait", None)  # the formatter's flush (cmd_check)
     for path in paths:
@@ -194,8 +213,15 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
         settings = None  # the file's settings, looked up at its first record
         try:
             with _open(path) as handle:
-                # a UTF-8 file's lines come undecoded (orjson reads the bytes): (number, bytes, offset)
-                for number, text, extra in read_lines(handle, args.encoding, line_bound(args), before_wait, True):
+                # a UTF-8 file's lines come undecoded (orjson reads the bytes): (number, bytes, offset),
+                # with `clean` in batches: RawLines (number before them, offset, lines without b"\n")
+                for item in read_lines(handle, args.encoding, line_bound(args), before_wait, True, clean is not None):
+                    if type(item) is RawLines:
+                        if settings is None:
+                            settings = args.settings_for(path)
+                        yield from _clean_lines(item, name, args, settings, clean)
+                        continue
+                    number, text, extra = item
                     if type(text) is not bytes and extra is not None:  # a Line that did not decode
                         where = f"{name}:{number}"
                         yield _failed(where, "id", None, where, extra, args)
@@ -206,6 +232,8 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
                                          extra if type(text) is bytes else 0)
                         if job is not None:
                             yield job
+        except BrokenPipeError:  # writing the lines out (before_wait, CleanLines): not the input's fault
+            raise
         except OSError as exc:
             yield _failed(name, "id", None, name, f"cannot read: {exc.strerror or exc}", args)
         except OverLimit as exc:
@@ -215,6 +243,60 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace) -> Iterator[Job]:
                           f"the rest of {name} was not read", args)
         except InputError as exc:  # UTF-16/32 bytes that do not decode: the rest cannot be split into lines
             yield _failed(name, "id", None, name, f"{exc}; the rest was not read", args)
+
+
+_CLEAN_LINE = b'{"id": %b, "diagnostics": [], "fixed": %b}'  # a clean record's line: its id and text
+
+
+def _clean_lines(batch: RawLines, name: str, args: argparse.Namespace, settings: FileSettings,
+                 clean: CleanLines) -> Iterator[Job]:
+    """The records of a batch of lines: those that check clean written at once, a job for each
+    of the others (see CleanLines). Each line is read by orjson as `_jsonl_job` reads it; a line
+    orjson refuses, or whose values json may read otherwise (`_PLAIN`), goes to `_jsonl_job`."""
+    loads, decode_error, plain, dumps_ = orjson.loads, orjson.JSONDecodeError, _PLAIN, orjson.dumps
+    check, pending, batch_size, report_unused = clean.check, clean.pending, clean.batch, clean.report_unused
+    channel_default, position_default, selection = settings.channel, settings.position, settings.selection
+    lines = batch.lines
+    number = batch.number
+    known, offset = 0, batch.offset  # where line `known` of the batch starts (counted on when needed)
+    for line in lines:
+        number += 1
+        try:
+            row = loads(line)
+        except decode_error:
+            row = None
+        if type(row) is dict:
+            ident = row.get("id")
+            text = row.get("text")
+            channel = row.get("channel")
+            position = row.get("position")
+            # _jsonl_job's test, with the file's channel and position filled in where the record has none
+            if type(text) is str and (type(ident) is str or type(ident) in plain) and (
+                    channel is None and (channel := channel_default) or type(channel) in plain) and (
+                    position is None and (position := position_default) or type(position) in plain):
+                try:
+                    result = check(text, channel, position, selection)
+                except InputError:  # run_job checks it again and reports why
+                    result = None
+                if result is not None and not result.diagnostics and not (report_unused and "cslint:" in text):
+                    pending.append(_CLEAN_LINE % (dumps_(ident), dumps_(text)))
+                    if len(pending) >= batch_size:
+                        clean.write()
+                    continue
+                where = f"{name}:{number}"
+                outcome = Outcome(where if ident is None else str(ident), "id", ident, text, source=name,
+                                  record_line=number)
+                yield Job(outcome, where, channel, position, selection, settings.fail_on, result=result)
+                continue
+        # anything else as jsonl_jobs reads a line: with its newline (json's error columns count it)
+        line += b"\n"
+        if not line.isspace():
+            index = number - batch.number - 1
+            offset += sum(map(len, lines[known:index])) + index - known
+            known = index
+            job = _jsonl_job(line, f"{name}:{number}", args, settings, name, number, offset)
+            if job is not None:
+                yield job
 
 
 def _jsonl_job(line: str | bytes, where: str, args: argparse.Namespace, settings: "FileSettings", source: str = "",
@@ -290,11 +372,13 @@ def run_job(checker: Checker, job: Job, allow: Applicability, fix: bool, report_
     """Fill in the job's outcome: diagnostics (less what inline `cslint: disable` markers
     suppress, lint/suppress.py), fixed text and, with --fix, what is left."""
     outcome = job.outcome
-    try:
-        result = checker.check(outcome.text, job.channel, job.position, job.selection)
-    except InputError as exc:
-        outcome.error = f"{job.where}: {exc}"
-        return
+    result = job.result
+    if result is None:
+        try:
+            result = checker.check(outcome.text, job.channel, job.position, job.selection)
+        except InputError as exc:
+            outcome.error = f"{job.where}: {exc}"
+            return
     if job.markers is not None:  # the reply's offsets lead into the file, where the markers are
         offsets = outcome.reply.offsets
         diagnostics = tuple(job.markers.filter(result.diagnostics, to_text=offsets.__getitem__))
@@ -429,7 +513,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     formatter = formatter_class(sys.stdout, allow)
     status = ExitStatus.OK
     left = Tally(allow)
-    jobs = jsonl_jobs(files, args) if args.input_format == "jsonl" else file_jobs(files, args, in_place)
+    clean = None
+    if args.input_format == "jsonl" and type(formatter) is JsonlFormatter and not formatter.eager:
+        # the usual batch (issue 16): a record that checks clean is written by jsonl_jobs itself
+        clean = CleanLines(checker.check, formatter.pending, formatter.write_pending, formatter.BATCH,
+                           bool(args.report_unused_disables))
+    jobs = jsonl_jobs(files, args, clean) if args.input_format == "jsonl" else file_jobs(files, args, in_place)
     rewrites = None
     if in_place and (args.fix or args.diff):
         from .fix_files import FileFixes

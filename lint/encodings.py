@@ -173,6 +173,16 @@ class RawLine(NamedTuple):
     offset: int
 
 
+class RawLines(NamedTuple):
+    """Complete lines of a UTF-8 stream, undecoded (`read_lines(batched=True)`): every line the
+    stream held at one read, each without its b"\\n", after line `number` and from byte `offset`
+    of the stream on (line `number + 1 + i` starts at `offset + sum(len(lines[j]) + 1 for j < i)`)."""
+
+    number: int
+    offset: int
+    lines: list[bytes]
+
+
 class _Pushback:
     """A binary stream with the bytes read ahead to sniff a BOM put back in front of it."""
 
@@ -197,7 +207,8 @@ class _Pushback:
 
 
 def read_lines(handle: BinaryIO, requested: str | None, max_line: int,
-               before_wait: Callable[[], None] | None = None, undecoded: bool = False) -> Iterator[Line | RawLine]:
+               before_wait: Callable[[], None] | None = None, undecoded: bool = False,
+               batched: bool = False) -> Iterator[Line | RawLine | RawLines]:
     """The lines of a stream in its encoding (a BOM wins over `requested`, as in `resolve`).
 
     A line longer than `max_line` (bytes; characters in UTF-16/32) raises OverLimit and the
@@ -210,19 +221,23 @@ def read_lines(handle: BinaryIO, requested: str | None, max_line: int,
     its output flushes it there, so whoever feeds the lines one by one gets each answer before
     sending the next.
 
-    With `undecoded`, the lines of a UTF-8 stream come as RawLines (orjson reads UTF-8 bytes
-    itself, and checks them); other encodings still give Lines.
+    With `undecoded`, the lines of a UTF-8 stream come as RawLine tuples (orjson reads UTF-8
+    bytes itself, and checks them); other encodings still give Lines. With `batched` too, the
+    complete lines of each read come together as one RawLines (a batch costs a split, not a
+    search and a tuple per line); a line that ends the stream without a newline, or lines that
+    come near `max_line`, still come one by one as RawLine.
     """
     head = read_at_most(handle, 3)
     encoding, skip = resolve(head, requested)
     if is_utf8_compatible(encoding):
         raw = undecoded and codecs.lookup(encoding).name == "utf-8"
-        return _byte_lines(head[skip:], handle, encoding, skip, max_line, before_wait, raw)
+        return _byte_lines(head[skip:], handle, encoding, skip, max_line, before_wait, raw, raw and batched)
     return _decoded_lines(_Pushback(head[skip:], handle), encoding, skip, max_line)
 
 
 def _byte_lines(buffer: bytes, handle: BinaryIO, encoding: str, offset: int, max_line: int,
-                before_wait: Callable[[], None] | None, raw: bool = False) -> Iterator[Line | RawLine]:
+                before_wait: Callable[[], None] | None, raw: bool = False,
+                batched: bool = False) -> Iterator[Line | RawLine | RawLines]:
     """Lines split out of chunks read with `read1` (what the stream has, up to CHUNK bytes, one
     read at most), never reading more than `max_line + 1` bytes past the start of a line."""
     read = getattr(handle, "read1", None) or handle.read
@@ -246,6 +261,14 @@ def _byte_lines(buffer: bytes, handle: BinaryIO, encoding: str, offset: int, max
                         yield _new_line((number, part + "\n", None))
                     offset += last + 1 - pos
                     pos = last + 1
+        elif batched:  # every complete line at once, undecoded, when together they fit in max_line
+            last = buffer.rfind(b"\n", pos)
+            if last >= 0 and last - pos < max_line:
+                lines = buffer[pos:last].split(b"\n")
+                yield _new_raw_lines((number, offset, lines))
+                number += len(lines)
+                offset += last + 1 - pos
+                pos = last + 1
         end = buffer.find(b"\n", pos, pos + max_line)  # a line of max_line bytes ends within them
         if end < 0:
             rest = len(buffer) - pos
@@ -280,6 +303,7 @@ _new_line = partial(tuple.__new__, Line)  # Line((number, text, error)) without 
 
 
 _new_raw_line = partial(tuple.__new__, RawLine)
+_new_raw_lines = partial(tuple.__new__, RawLines)
 
 
 def decode_line(number: int, raw: bytes, encoding: str, offset: int) -> Line:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cslint import cli
-from cslint.encodings import OverLimit, read_lines
+from cslint.encodings import OverLimit, RawLines, read_lines
 from cslint.render import JsonlFormatter, Outcome, dumps
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,3 +156,167 @@ def test_undecoded_lines_give_the_jobs_decoded_lines_give(tmp_path):
             elif text.strip():
                 reference.append(_job_state(cli._json_job(text, where, args, settings, str(path), number)))
     assert fast == reference and len(fast) == 2 * len(TRICKY) + 2
+
+
+# --- the clean-record shortcut (cli.CleanLines): records that check clean are written by jsonl_jobs
+
+
+def _expanded(items) -> list[tuple]:
+    """read_lines items with every RawLines batch as the RawLine tuples it stands for."""
+    found = []
+    for item in items:
+        if type(item) is RawLines:
+            offset = item.offset
+            for number, line in enumerate(item.lines, item.number + 1):
+                found.append((number, line + b"\n", offset))
+                offset += len(line) + 1
+        else:
+            found.append(tuple(item))
+    return found
+
+
+class _Trickle(io.RawIOBase):
+    """A stream that hands out at most `step` bytes per read, as a pipe fed slowly does."""
+
+    def __init__(self, data: bytes, step: int) -> None:
+        self.data, self.pos, self.step = data, 0, step
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        chunk = self.data[self.pos:self.pos + min(self.step, len(buffer))]
+        buffer[:len(chunk)] = chunk
+        self.pos += len(chunk)
+        return len(chunk)
+
+    def read1(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+
+@pytest.mark.parametrize("step", [None, 1, 7, 4096])
+@pytest.mark.parametrize("ending", [b"", b"\n", b"\r\n"])
+def test_batched_lines_are_the_lines_one_by_one(step, ending):
+    records = [json.dumps({"id": i, "text": "你好" * (i % 40)}, ensure_ascii=False).encode() for i in range(4000)]
+    records[10:10] = [b"", b"   ", b"\r", b'{"bad": "\xff"}', "\u3000".encode(), b"x" * 299]  # 299: just within 300
+    data = b"\n".join(records) + ending
+    for max_line in (300, 10**6):
+        def lines(batched: bool):
+            stream = io.BytesIO(data) if step is None else _Trickle(data, step)
+            try:
+                return _expanded(read_lines(stream, None, max_line, None, True, batched))
+            except OverLimit as exc:
+                return exc.line
+        one_by_one = lines(False)
+        assert lines(True) == one_by_one
+        assert type(one_by_one) is list and len(one_by_one) == len(records)
+    with pytest.raises(OverLimit) as caught:  # a line over the bound ends the stream at the same line
+        list(read_lines(io.BytesIO(data + b"y" * 400 + b"\n" + data), None, 300, None, True, True))
+    assert caught.value.line == len(records) + (ending != b"")
+
+
+def test_clean_records_go_by_the_shortcut(tmp_path):
+    # only the records with findings (and the errors) become jobs; the others are written at once
+    path = tmp_path / "x.jsonl"
+    texts = ["您好，请稍等", "你好", "您好", "这个我不知道", "", "好的 # cslint: disable=ni-instead-of-nin"]
+    path.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts))
+                    + "\n" + '{"id": "x", "text": 5}\n', encoding="utf-8")
+    args, _ = _args(tmp_path)
+    args.max_chars, args.encoding = 20_000, None
+    from cslint.checker import Checker
+
+    checker = Checker.from_packs()
+    for report_unused in (False, True):
+        pending = []
+        clean = cli.CleanLines(checker.check, pending, lambda: None, 256, report_unused)
+        jobs = list(cli.jsonl_jobs([str(path)], args, clean))
+        with_markers = [5] if report_unused else []
+        assert [job.outcome.ident for job in jobs] == [1, 3, *with_markers, "x"]
+        assert [json.loads(line)["id"] for line in pending] == [i for i in (0, 2, 4, 5) if i not in with_markers]
+        assert all(job.result is not None for job in jobs[:-1]) and jobs[-1].outcome.error is not None
+
+
+def _through(stdout_is_a_terminal: bool, args: list[str], cwd: Path) -> tuple[int, bytes, bytes]:
+    """`cslint check ARGS` with its stdout a terminal (each line written at once, by the general
+    path) or a pipe (lines batched, clean records by the shortcut): status, stdout, stderr."""
+    import pty
+    import tty
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CSLINT_PACKS", "PYTHONUNBUFFERED")}
+    env["PYTHONIOENCODING"] = "utf-8"
+    command = [sys.executable, "-m", "cslint", "check", *args]
+    if not stdout_is_a_terminal:
+        proc = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, cwd=cwd, env=env, timeout=120)
+        return proc.returncode, proc.stdout, proc.stderr
+    master, slave = pty.openpty()
+    tty.setraw(slave)  # no "\r" added before each "\n"
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, cwd=cwd,
+                          env=env) as proc:
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 1 << 16)
+            except OSError:  # EIO: the terminal's other end is closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        stderr = proc.stderr.read()
+        return proc.wait(timeout=120), b"".join(chunks), stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal")
+@pytest.mark.parametrize("options", [
+    [], ["--report-unused-disables"], ["--fix", "--unsafe-fixes"], ["--fail-on", "error", "--channel", "email"],
+    ["--config", "cslint.toml"], ["--select", "honorific", "--max-chars", "30"],
+])
+def test_a_pipe_gets_the_bytes_a_terminal_gets(options, tmp_path):
+    lines = [*TRICKY, "", "   ", "\u3000"]
+    for index, text in enumerate(["您好，请稍等", "你好", "这个我不知道，你问下快递吧", "好的，您稍等" * 9, "您好",
+                                  "你好 # cslint: disable=ni-instead-of-nin", "您好 # cslint: disable=ni-instead-of-nin",
+                                  "# cslint: disable-next-line\n你好", "喂", "亲，在的"] * 30):
+        record = {"id": f"r{index}" if index % 3 else index, "text": text}
+        if index % 7 == 0:
+            record["channel"] = "email"
+        if index % 11 == 0:
+            record["position"] = ["opening", "closing", "single", "nowhere"][index % 4]
+        lines.append(json.dumps(record, ensure_ascii=index % 2 == 0))
+    data = "\n".join(lines).encode("utf-8", "surrogatepass")
+    (tmp_path / "a.jsonl").write_bytes(data + b'\n{"id": "bad", "text": "\xff"}\r\n' + data.replace(b"\n", b"\r\n"))
+    (tmp_path / "b.jsonl").write_bytes(b'{"id": 1, "text": "\xe4\xbd\xa0\xe5\xa5\xbd"}\n' + data + b"\n" + b" " * 400_000)
+    (tmp_path / "cslint.toml").write_text('channel = "email"\nreport-unused-disables = true\n'
+                                          '[per-file-overrides."b.jsonl"]\nchannel = "chat"\nposition = "closing"\n'
+                                          'ignore = ["filler"]\nfail-on = "error"\n', encoding="utf-8")
+    isolated = [] if "--config" in options else ["--isolated"]
+    args = [*isolated, "--input-format", "jsonl", "--format", "jsonl", *options, "a.jsonl", "b.jsonl", "-"]
+    terminal, pipe = _through(True, args, tmp_path), _through(False, args, tmp_path)
+    assert pipe == terminal
+    assert pipe[1].count(b"\n") > 600 and b"Traceback" not in pipe[2]
+
+
+def test_diagnostics_json_is_json_of_their_dicts():
+    # every bad example of the shipped packs, in both channels and every position, and findings
+    # with several suggestions, escapes and a span of their own
+    from dataclasses import replace
+
+    from cslint.checker import Checker
+    from cslint.model import Applicability, Suggestion
+    from cslint.packs import available_packs, builtin_packs_dir
+    from cslint.render import diagnostics_json, one_line
+
+    checker = Checker.from_packs(sorted(available_packs([builtin_packs_dir()])))
+    found = []
+    for rule in checker.rules:
+        for example in rule.examples:
+            for channel in ("chat", "email"):
+                for position in ("opening", "closing"):
+                    found.append(checker.check(example.text, channel, position).diagnostics)
+    assert sum(map(len, found)) > 500
+    some = next(d for diagnostics in found for d in diagnostics)
+    odd = (Suggestion('a"\\\n\u0001\u2028😀', Applicability.SAFE), Suggestion("", Applicability.DISPLAY, 0, 0),
+           Suggestion("您", Applicability.DISPLAY, 3, 9))
+    found += [(replace(some, suggestions=odd, text="x\ty", message="\u007f"),), (replace(some, suggestions=()), some)]
+    for diagnostics in found:
+        assert diagnostics_json(diagnostics) == one_line([d.to_dict() for d in diagnostics]).encode("utf-8")
