@@ -13,7 +13,11 @@
    process of its own with the Checker built before the clock starts (so its caches start as
    cold as the command's, and both load jieba at the first reply that needs it). The command's
    start-up is measured on an empty file and subtracted. Target: the command's cost per reply at
-   most 1.3 times the engine's.
+   most 1.3 times the engine's. The machine's load average is printed with it (on a shared
+   machine the rows move by a fifth from run to run), and a split: each phase of the batch
+   (read and split, orjson parse, check, encode, write) alone over the whole file in a fresh
+   process, and what the command spends beyond their sum (the per-record loop that interleaves
+   them, and the general path's jobs for records it does not take the shortcut for).
 3. Output bytes. `--save-outputs DIR` writes what the command prints (stdout, stderr, status) for
    the corpus file and for hostile jsonl and text inputs in every --format; `--compare-outputs DIR`
    checks a later run prints exactly the same, so a speed-up can be compared against the code

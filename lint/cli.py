@@ -38,7 +38,7 @@ from .encodings import (OverLimit, RawLines, decode_line, max_bytes_per_char, re
 from .errors import InputError, PackError
 from .fix import apply_fixes, offset_before, resolve_edits
 from .model import CHANNELS, POSITIONS, Applicability, Diagnostic, Result, Severity
-from .render import FORMATTERS, FixFormatter, JsonlFormatter, Outcome, Tally, dumps
+from .render import FORMATTERS, FixFormatter, JsonlFormatter, Outcome, Tally, diagnostics_json, dumps
 from .selection import Selection, SelectionError, split_codes
 
 
@@ -198,6 +198,11 @@ class CleanLines:
     write: Callable[[], None]  # its write_pending
     batch: int  # its BATCH
     report_unused: bool  # a marker that suppresses nothing is a finding (--report-unused-disables)
+    # records with findings too, when they are written as checked (no --fix, --unsafe-fixes or
+    # --report-unused-disables) and hold no `cslint:` marker; `failed` is set when one of them
+    # has a finding at or above its file's --fail-on
+    findings: bool = False
+    failed: bool = False
 
 
 def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace, clean: CleanLines | None = None) -> Iterator[Job]:
@@ -246,6 +251,7 @@ def jsonl_jobs(paths: Sequence[str], args: argparse.Namespace, clean: CleanLines
 
 
 _CLEAN_LINE = b'{"id": %b, "diagnostics": [], "fixed": %b}'  # a clean record's line: its id and text
+_FOUND_LINE = b'{"id": %b, "diagnostics": %b, "fixed": %b}'  # and one with findings
 
 
 def _clean_lines(batch: RawLines, name: str, args: argparse.Namespace, settings: FileSettings,
@@ -255,7 +261,9 @@ def _clean_lines(batch: RawLines, name: str, args: argparse.Namespace, settings:
     orjson refuses, or whose values json may read otherwise (`_PLAIN`), goes to `_jsonl_job`."""
     loads, decode_error, plain, dumps_ = orjson.loads, orjson.JSONDecodeError, _PLAIN, orjson.dumps
     check, pending, batch_size, report_unused = clean.check, clean.pending, clean.batch, clean.report_unused
+    findings = clean.findings
     channel_default, position_default, selection = settings.channel, settings.position, settings.selection
+    floor = Severity(settings.fail_on).rank
     lines = batch.lines
     number = batch.number
     known, offset = 0, batch.offset  # where line `known` of the batch starts (counted on when needed)
@@ -278,11 +286,28 @@ def _clean_lines(batch: RawLines, name: str, args: argparse.Namespace, settings:
                     result = check(text, channel, position, selection)
                 except InputError:  # run_job checks it again and reports why
                     result = None
-                if result is not None and not result.diagnostics and not (report_unused and "cslint:" in text):
-                    pending.append(_CLEAN_LINE % (dumps_(ident), dumps_(text)))
-                    if len(pending) >= batch_size:
-                        clean.write()
-                    continue
+                if result is not None:
+                    diagnostics = result.diagnostics
+                    if not diagnostics:
+                        if not (report_unused and "cslint:" in text):
+                            pending.append(_CLEAN_LINE % (dumps_(ident), dumps_(text)))
+                            if len(pending) >= batch_size:
+                                clean.write()
+                            continue
+                    elif findings and "cslint:" not in text:
+                        # Outcome.json_line of what run_job makes of it: nothing to suppress, the
+                        # checker's own rewrite
+                        try:
+                            line = _FOUND_LINE % (dumps_(ident), diagnostics_json(diagnostics), dumps_(result.fixed))
+                        except TypeError:  # a lone surrogate (not from orjson's text): json_line knows
+                            pass
+                        else:
+                            pending.append(line)
+                            if len(pending) >= batch_size:
+                                clean.write()
+                            if not clean.failed and any(_counts(d, floor) for d in diagnostics):
+                                clean.failed = True
+                            continue
                 where = f"{name}:{number}"
                 outcome = Outcome(where if ident is None else str(ident), "id", ident, text, source=name,
                                   record_line=number)
@@ -516,8 +541,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     clean = None
     if args.input_format == "jsonl" and type(formatter) is JsonlFormatter and not formatter.eager:
         # the usual batch (issue 16): a record that checks clean is written by jsonl_jobs itself
-        clean = CleanLines(checker.check, formatter.pending, formatter.write_pending, formatter.BATCH,
-                           bool(args.report_unused_disables))
+        report_unused = bool(args.report_unused_disables)
+        clean = CleanLines(checker.check, formatter.pending, formatter.write_pending, formatter.BATCH, report_unused,
+                           findings=not (args.fix or args.unsafe_fixes or report_unused))
     jobs = jsonl_jobs(files, args, clean) if args.input_format == "jsonl" else file_jobs(files, args, in_place)
     rewrites = None
     if in_place and (args.fix or args.diff):
@@ -548,6 +574,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             floor = floors[job.fail_on] = Severity(job.fail_on).rank
         if status is ExitStatus.OK and any(_counts(d, floor) for d in counted):
             status = ExitStatus.FINDINGS
+    if clean is not None and clean.failed and status is ExitStatus.OK:  # findings written by jsonl_jobs
+        status = ExitStatus.FINDINGS
     if rewrites is not None:
         rewrites.close()
         for error in rewrites.errors:

@@ -234,6 +234,17 @@ def test_clean_records_go_by_the_shortcut(tmp_path):
         assert [job.outcome.ident for job in jobs] == [1, 3, *with_markers, "x"]
         assert [json.loads(line)["id"] for line in pending] == [i for i in (0, 2, 4, 5) if i not in with_markers]
         assert all(job.result is not None for job in jobs[:-1]) and jobs[-1].outcome.error is not None
+    polite = tmp_path / "polite.jsonl"
+    polite.write_text('{"id": 1, "text": "你好"}\n{"id": 2, "text": "您好"}\n', encoding="utf-8")  # 你好: a warning
+    for fail_on, paths, failed in (("error", [path], True), ("error", [polite], False), ("warning", [polite], True)):
+        args.fail_on = fail_on
+        args.settings_for = cli._settings_lookup(cli._load_config(args)[0], args, frozenset())
+        pending = []
+        clean = cli.CleanLines(checker.check, pending, lambda: None, 256, False, findings=True)
+        jobs = list(cli.jsonl_jobs(list(map(str, paths)), args, clean))
+        assert [job.outcome.ident for job in jobs] == (["x"] if path in paths else [])  # the error
+        assert [json.loads(line)["id"] for line in pending] == ([0, 1, 2, 3, 4, 5] if path in paths else [1, 2])
+        assert clean.failed is failed
 
 
 def _through(stdout_is_a_terminal: bool, args: list[str], cwd: Path) -> tuple[int, bytes, bytes]:
