@@ -23,6 +23,7 @@ from .normalize import is_word_char
 
 PUNCTUATION = "，。！？；：、,.!?;:"
 SPACES = " \u3000\t"
+_PUNCTUATION_SPACES = PUNCTUATION + SPACES
 # reduplications that are words: 谢谢, 看看, 试试, 等等, 常常, 慢慢, 好好, 哈哈…
 WORD_DOUBLES = frozenset("谢看试等问说聊想查哈嗯呵天常刚渐慢好亲哦")
 
@@ -54,11 +55,14 @@ def tidy(text: str, start: int, end: int, replacement: str) -> tuple[int, int, s
 def _already_follows(text: str, end: int, replacement: str) -> bool:
     """Whether the words of `replacement` stand right after `end` (past punctuation and spaces),
     also with 你 for 您 (喂，你好 → the 你好 is fixed on its own)."""
-    words = replacement.strip(PUNCTUATION + SPACES)
+    words = replacement.strip(_PUNCTUATION_SPACES)
     if len(words) < 2:  # a single character repeats innocently (谢 + 谢谢)
         return False
-    rest = text[end:].lstrip(PUNCTUATION + SPACES)
-    return rest.startswith(words) or rest.startswith(words.replace("您", "你"))
+    # where the rest of the text starts past punctuation and spaces (no copy of the rest)
+    n = len(text)
+    while end < n and text[end] in _PUNCTUATION_SPACES:
+        end += 1
+    return text.startswith(words, end) or text.startswith(words.replace("您", "你"), end)
 
 
 def _deletion(text: str, start: int, end: int) -> tuple[int, int, str]:

@@ -12,6 +12,8 @@ from .model import Applicability, Diagnostic
 
 SENTENCE_LIKE = 6  # a replacement this long is a sentence of its own, not a word swap
 Edit = tuple[int, int, str]  # start, end (code points into the original text), replacement
+_SAFE = Applicability.SAFE
+_SAFE_ONLY = (_SAFE,)
 
 
 def resolve_edits(text: str, diagnostics: Iterable[Diagnostic],
@@ -26,8 +28,11 @@ def resolve(text: str, diagnostics: Iterable[Diagnostic],
     replacement that starts at the same point, and two insertions at one point are both kept, in
     diagnostic order). A rewrite already made once (two clauses turned into the same sentence)
     is not written twice: the second clause is deleted instead."""
-    floor = allow.rank
-    candidates = [d for d in diagnostics if d.suggestions and d.suggestions[0].applicability.rank >= floor]
+    # the applicabilities at or above `allow` (members compared by identity first, no rank lookups)
+    allowed = _SAFE_ONLY if allow is _SAFE else tuple(a for a in Applicability if a.rank >= allow.rank)
+    candidates = [d for d in diagnostics if d.suggestions and d.suggestions[0].applicability in allowed]
+    if not candidates:  # findings without a rewrite at this level (advice to read)
+        return []
     if len(candidates) == 1:  # the usual case: nothing to order or to overlap
         diag = candidates[0]
         start, end = diag.suggestions[0].span(diag)

@@ -90,15 +90,20 @@ class Segmenter:
         A side whose neighbour is not a word character (start/end of text, punctuation, emoji)
         is a boundary without asking jieba.
         """
+        n = len(text)
         need_left = start > 0 and is_word_char(text[start - 1]) and is_word_char(text[start])
-        need_right = end < len(text) and is_word_char(text[end]) and is_word_char(text[end - 1])
+        need_right = end < n and is_word_char(text[end]) and is_word_char(text[end - 1])
         if not (need_left or need_right):
             return True
+        # the window: up to WINDOW characters on each side, not past a clause stop
+        stops = _CLAUSE_STOPS
         lo = start
-        while lo > 0 and start - lo < WINDOW and text[lo - 1] not in _CLAUSE_STOPS:
+        floor = start - WINDOW if start > WINDOW else 0
+        while lo > floor and text[lo - 1] not in stops:
             lo -= 1
         hi = end
-        while hi < len(text) and hi - end < WINDOW and text[hi] not in _CLAUSE_STOPS:
+        ceiling = end + WINDOW if end + WINDOW < n else n
+        while hi < ceiling and text[hi] not in stops:
             hi += 1
         cuts = self._cut(text[lo:hi])
         if need_left and (start - lo) not in cuts:

@@ -24,3 +24,17 @@ def test_only_fixes_at_or_above_the_level():
     assert apply_fixes("ab", fixes) == "ab"
     assert apply_fixes("ab", fixes, Applicability.UNSAFE) == "Xb"
     assert apply_fixes("ab", fixes, Applicability.DISPLAY) == "XY"
+
+
+def test_each_level_takes_exactly_the_suggestions_ranked_at_or_above_it():
+    from cslint.fix import resolve_edits
+
+    levels = list(Applicability)
+    for allow in levels:
+        for applicability in levels:
+            edits = resolve_edits("ab", [diag(0, 1, "X", applicability)], allow)
+            assert edits == ([(0, 1, "X")] if applicability.rank >= allow.rank else []), (allow, applicability)
+    # no rewrite at the level (advice only), a single one, none at all
+    assert resolve_edits("ab", [diag(0, 1, "X", Applicability.DISPLAY), diag(1, 2, "Y", Applicability.UNSAFE)]) == []
+    assert resolve_edits("ab", []) == []
+    assert apply_fixes("ab", [diag(0, 1, "X", Applicability.DISPLAY)]) == "ab"
