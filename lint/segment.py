@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import threading
 from functools import lru_cache
@@ -22,6 +23,8 @@ WINDOW = 6  # characters of context on each side of the hit
 _ADVERBS = "真也都还并就又更太很最可却才倒竟确实"
 
 _CLAUSE_STOPS = set("，。！？；：,!?;:、\n")
+_FIRST_STOP = re.compile("[" + re.escape("".join(sorted(_CLAUSE_STOPS))) + "]")
+_LAST_STOP = re.compile("[" + re.escape("".join(sorted(_CLAUSE_STOPS))) + "][^" + re.escape("".join(sorted(_CLAUSE_STOPS))) + "]*\\Z")
 
 # CSLINT_JIEBA_INDEX=0 loads jieba's whole dictionary into memory instead (as jieba does)
 _USE_INDEX = os.environ.get("CSLINT_JIEBA_INDEX", "1") != "0"
@@ -95,16 +98,14 @@ class Segmenter:
         need_right = end < n and is_word_char(text[end]) and is_word_char(text[end - 1])
         if not (need_left or need_right):
             return True
-        # the window: up to WINDOW characters on each side, not past a clause stop
-        stops = _CLAUSE_STOPS
-        lo = start
+        # the window: up to WINDOW characters on each side, not past a clause stop (the last
+        # stop before the hit, the first after it, found by the regex engine)
         floor = start - WINDOW if start > WINDOW else 0
-        while lo > floor and text[lo - 1] not in stops:
-            lo -= 1
-        hi = end
+        stop = _LAST_STOP.search(text, floor, start)
+        lo = stop.start() + 1 if stop else floor
         ceiling = end + WINDOW if end + WINDOW < n else n
-        while hi < ceiling and text[hi] not in stops:
-            hi += 1
+        stop = _FIRST_STOP.search(text, end, ceiling)
+        hi = stop.start() if stop else ceiling
         cuts = self._cut(text[lo:hi])
         if need_left and (start - lo) not in cuts:
             return False

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from cslint.edits import PUNCTUATION, SPACES, _already_follows
 from cslint.segment import _CLAUSE_STOPS, WINDOW
 
-ALPHABET = st.sampled_from(list("您你好我帮查询一下，。！？ \u3000\tab") + ["谢谢"])
+ALPHABET = st.sampled_from(list("您你好我帮查询一下，。！？、;\n \u3000\tab") + ["谢谢"])
 TEXT = st.lists(ALPHABET, max_size=30).map("".join)
 
 
