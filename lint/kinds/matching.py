@@ -183,7 +183,7 @@ def check_match(rule: Rule, index: int, ctx: CheckContext) -> Iterator[Diagnosti
             end=end,
             text=ctx.text[start:end],
             message=ctx.in_script(rule.message),
-            suggestions=tuple(_suggestion(spec, ctx, start, end, s) for s in suggestions),
+            suggestions=tuple([_suggestion(spec, ctx, start, end, s) for s in suggestions]),
         )
 
 
@@ -197,8 +197,10 @@ def _suggestion(spec: MatchSpec, ctx: CheckContext, start: int, end: int, rewrit
             clause_start += 1
         while clause_end > end and not is_word_char(text[clause_end - 1]):
             clause_end -= 1
-        clause_end = max(clause_end, end)
-        rewrite = rewrite.replace("{before}", text[clause_start:start]).replace("{after}", text[end:clause_end])
+        if clause_end < end:
+            clause_end = end
+        if "{" in rewrite:  # a rewrite without {before} or {after} is written as it is
+            rewrite = rewrite.replace("{before}", text[clause_start:start]).replace("{after}", text[end:clause_end])
         start, end = clause_start, clause_end
     start, end, replacement = tidy(text, start, end, ctx.in_script(rewrite))
     return Suggestion(replacement, spec.applicability, start, end)
