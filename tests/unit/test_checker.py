@@ -133,3 +133,11 @@ def test_check_many_refuses_what_check_refuses(checker):
         checker.check_many(["你好", ("你好", "chat", "first")])
     with pytest.raises(InputError, match="string"):
         checker.check_many(["你好", 3])
+
+
+def test_clause_rewrite_fills_before_and_after_with_the_clause_words():
+    checker = Checker.from_packs(["default"])
+    (diag,) = checker.check("您好，订单应该明天到，请留意。").diagnostics
+    assert [(s.text, s.start, s.end) for s in diag.suggestions] == [("经核实，订单明天到", 3, 10)]
+    (diag,) = checker.check("这个好像已经发货了").diagnostics
+    assert [(s.text, s.start, s.end) for s in diag.suggestions] == [("经核实，这个已经发货了", 0, 9)]
