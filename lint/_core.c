@@ -898,29 +898,6 @@ fail:
     return NULL;
 }
 
-/* lint.sequence.reduplicated(text, start, end) with earliest 0: the span of {A}core{A}. */
-static int
-reduplicated(int kind, const void *data, Py_ssize_t n, Py_ssize_t start, Py_ssize_t end,
-             Py_ssize_t *begin, Py_ssize_t *stop)
-{
-    for (Py_ssize_t length = 3; length >= 1; length--) {  /* lint.sequence.SLOT_MAX */
-        Py_ssize_t left = start - length;
-        if (left < 0 || end + length > n)
-            continue;
-        int same = 1;
-        for (Py_ssize_t i = 0; i < length && same; i++) {
-            Py_UCS4 a = PyUnicode_READ(kind, data, left + i);
-            same = a == PyUnicode_READ(kind, data, end + i) && Py_UNICODE_ISALNUM(a);
-        }
-        if (same) {
-            *begin = left;
-            *stop = end + length;
-            return 1;
-        }
-    }
-    return 0;
-}
-
 /* lint.matcher._can_complete: every later piece has an alternative somewhere in the text. */
 static int
 can_complete(PyObject *later, PyObject *text)
@@ -1071,7 +1048,7 @@ scan_compact(Automaton *self, PyObject *text, PyObject *folded)
                         if (!ok)
                             continue;
                     }
-                    if (entry->slotted && !reduplicated(kind, data, n, start, end, &begin, &stop))
+                    if (entry->slotted && !reduplicated_from(kind, data, n, start, end, 0, &begin, &stop))
                         continue;
                 }
                 if (entry->rest == Py_None || entry->single) {

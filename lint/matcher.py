@@ -289,11 +289,16 @@ class ScanResult:
             done = list(self.literal.get(owner, ()))
             text = self.text
             for index, rest, start, first_end in self.pending[owner]:  # all feasible (see scan)
-                end = complete(rest.seq, text, start, first_end, STOPS)
+                end = self._complete(rest, text, start, first_end)
                 if end is not None:
                     done.append(Hit(index, start, end))
             self._done[owner] = done
         return done or default
+
+    @staticmethod
+    def _complete(rest, text: str, start: int, first_end: int) -> int | None:
+        """Where the sequence whose first piece is [start, first_end) ends, or None."""
+        return complete(rest.seq, text, start, first_end, STOPS)
 
 
 class CompiledScanResult(ScanResult):
@@ -301,17 +306,6 @@ class CompiledScanResult(ScanResult):
 
     __slots__ = ()
 
-    def get(self, owner: Owner, default=()) -> list[Hit]:
-        if owner not in self.pending:
-            return self.literal.get(owner, default)
-        done = self._done.get(owner)
-        if done is None:
-            done = list(self.literal.get(owner, ()))
-            text = self.text
-            complete_sequence = _normalize.complete_sequence
-            for index, rest, start, first_end in self.pending[owner]:
-                end = complete_sequence(rest.seq.pieces, rest.seq.max_gap, text, first_end)
-                if end is not None:
-                    done.append(Hit(index, start, end))
-            self._done[owner] = done
-        return done or default
+    @staticmethod
+    def _complete(rest, text: str, start: int, first_end: int) -> int | None:
+        return _normalize.complete_sequence(rest.seq.pieces, rest.seq.max_gap, text, first_end)
