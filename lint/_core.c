@@ -116,17 +116,27 @@ fold_astral(uint32_t c)
     return (lo < n_astral && astral_from[lo] == c) ? astral_to[lo] : c;
 }
 
-static PyObject *
-core_fold_compact(PyObject *self, PyObject *text)
+/* 0 when `text` is a str (and, with `needs_tables`, configure() has given the fold tables);
+ * else -1 with the error set. */
+static int
+text_argument(PyObject *text, int needs_tables)
 {
     if (!PyUnicode_Check(text)) {
         PyErr_SetString(PyExc_TypeError, "text must be a str");
-        return NULL;
+        return -1;
     }
-    if (fold_bmp == NULL) {
+    if (needs_tables && fold_bmp == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "cslint._core.configure() was not called");
-        return NULL;
+        return -1;
     }
+    return 0;
+}
+
+static PyObject *
+core_fold_compact(PyObject *self, PyObject *text)
+{
+    if (text_argument(text, 1) < 0)
+        return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -185,14 +195,8 @@ done:
 static PyObject *
 core_fold(PyObject *self, PyObject *text)
 {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be a str");
+    if (text_argument(text, 1) < 0)
         return NULL;
-    }
-    if (fold_bmp == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "cslint._core.configure() was not called");
-        return NULL;
-    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -214,10 +218,8 @@ core_fold(PyObject *self, PyObject *text)
 static PyObject *
 core_compact(PyObject *self, PyObject *text)
 {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be a str");
+    if (text_argument(text, 0) < 0)
         return NULL;
-    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = 0;
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -779,10 +781,8 @@ column_of(Automaton *self, Py_UCS4 c)
 static PyObject *
 automaton_iter(Automaton *self, PyObject *text)
 {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be a str");
+    if (text_argument(text, 0) < 0)
         return NULL;
-    }
     if (self->delta == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "automaton not initialised");
         return NULL;
@@ -997,10 +997,8 @@ placed(int placement, PyObject *folded, Py_ssize_t compact_len, Py_ssize_t start
 static PyObject *
 scan_compact(Automaton *self, PyObject *text, PyObject *folded)
 {
-    if (!PyUnicode_Check(text)) {
-        PyErr_SetString(PyExc_TypeError, "text must be a str");
+    if (text_argument(text, 0) < 0)
         return NULL;
-    }
     if (self->delta == NULL || self->entries == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "automaton entries not set");
         return NULL;

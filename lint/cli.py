@@ -259,7 +259,7 @@ def _clean_lines(batch: RawLines, name: str, args: argparse.Namespace, settings:
     """The records of a batch of lines: those that check clean written at once, a job for each
     of the others (see CleanLines). Each line is read by orjson as `_jsonl_job` reads it; a line
     orjson refuses, or whose values json may read otherwise (`_PLAIN`), goes to `_jsonl_job`."""
-    loads, decode_error, plain, dumps_ = orjson.loads, orjson.JSONDecodeError, _PLAIN, orjson.dumps
+    plain_record, dumps_ = _plain_record, orjson.dumps
     check, pending, batch_size, report_unused = clean.check, clean.pending, clean.batch, clean.report_unused
     findings = clean.findings
     channel_default, position_default, selection = settings.channel, settings.position, settings.selection
@@ -269,50 +269,44 @@ def _clean_lines(batch: RawLines, name: str, args: argparse.Namespace, settings:
     known, offset = 0, batch.offset  # where line `known` of the batch starts (counted on when needed)
     for line in lines:
         number += 1
-        try:
-            row = loads(line)
-        except decode_error:
-            row = None
-        if type(row) is dict:
-            ident = row.get("id")
-            text = row.get("text")
-            channel = row.get("channel")
-            position = row.get("position")
-            # _jsonl_job's test, with the file's channel and position filled in where the record has none
-            if type(text) is str and (type(ident) is str or type(ident) in plain) and (
-                    channel is None and (channel := channel_default) or type(channel) in plain) and (
-                    position is None and (position := position_default) or type(position) in plain):
-                try:
-                    result = check(text, channel, position, selection)
-                except InputError:  # run_job checks it again and reports why
-                    result = None
-                if result is not None:
-                    diagnostics = result.diagnostics
-                    if not diagnostics:
-                        if not (report_unused and "cslint:" in text):
-                            pending.append(_CLEAN_LINE % (dumps_(ident), dumps_(text)))
-                            if len(pending) >= batch_size:
-                                clean.write()
-                            continue
-                    elif findings and "cslint:" not in text:
-                        # Outcome.json_line of what run_job makes of it: nothing to suppress, the
-                        # checker's own rewrite
-                        try:
-                            line = _FOUND_LINE % (dumps_(ident), diagnostics_json(diagnostics), dumps_(result.fixed))
-                        except TypeError:  # a lone surrogate (not from orjson's text): json_line knows
-                            pass
-                        else:
-                            pending.append(line)
-                            if len(pending) >= batch_size:
-                                clean.write()
-                            if not clean.failed and any(_counts(d, floor) for d in diagnostics):
-                                clean.failed = True
-                            continue
-                where = f"{name}:{number}"
-                outcome = Outcome(where if ident is None else str(ident), "id", ident, text, source=name,
-                                  record_line=number)
-                yield Job(outcome, where, channel, position, selection, settings.fail_on, result=result)
-                continue
+        record = plain_record(line)
+        if record is not None:
+            ident, text, channel, position = record
+            if channel is None:
+                channel = channel_default
+            if position is None:
+                position = position_default
+            try:
+                result = check(text, channel, position, selection)
+            except InputError:  # run_job checks it again and reports why
+                result = None
+            if result is not None:
+                diagnostics = result.diagnostics
+                if not diagnostics:
+                    if not (report_unused and "cslint:" in text):
+                        pending.append(_CLEAN_LINE % (dumps_(ident), dumps_(text)))
+                        if len(pending) >= batch_size:
+                            clean.write()
+                        continue
+                elif findings and "cslint:" not in text:
+                    # Outcome.json_line of what run_job makes of it: nothing to suppress, the
+                    # checker's own rewrite
+                    try:
+                        line = _FOUND_LINE % (dumps_(ident), diagnostics_json(diagnostics), dumps_(result.fixed))
+                    except TypeError:  # a lone surrogate (not from orjson's text): json_line knows
+                        pass
+                    else:
+                        pending.append(line)
+                        if len(pending) >= batch_size:
+                            clean.write()
+                        if not clean.failed and any(_counts(d, floor) for d in diagnostics):
+                            clean.failed = True
+                        continue
+            where = f"{name}:{number}"
+            outcome = Outcome(where if ident is None else str(ident), "id", ident, text, source=name,
+                              record_line=number)
+            yield Job(outcome, where, channel, position, selection, settings.fail_on, result=result)
+            continue
         # anything else as jsonl_jobs reads a line: with its newline (json's error columns count it)
         line += b"\n"
         if not line.isspace():
@@ -336,20 +330,13 @@ def _jsonl_job(line: str | bytes, where: str, args: argparse.Namespace, settings
     beyond 64 bits as floats, so only a record whose id, channel and position are strings,
     (64-bit, hence exact) integers, booleans or null, with a string text, is taken from orjson.
     """
-    try:
-        row = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        row = None
-    if type(row) is dict:
-        ident = row.get("id")
-        text = row.get("text")
-        channel = row.get("channel")
-        position = row.get("position")
-        if type(text) is str and type(ident) in _PLAIN and type(channel) in _PLAIN and type(position) in _PLAIN:
-            outcome = Outcome(where if ident is None else str(ident), "id", ident, text, source=source,
-                              record_line=number)
-            return Job(outcome, where, settings.channel if channel is None else channel,
-                       settings.position if position is None else position, settings.selection, settings.fail_on)
+    record = _plain_record(line)
+    if record is not None:
+        ident, text, channel, position = record
+        outcome = Outcome(where if ident is None else str(ident), "id", ident, text, source=source,
+                          record_line=number)
+        return Job(outcome, where, settings.channel if channel is None else channel,
+                   settings.position if position is None else position, settings.selection, settings.fail_on)
     if type(line) is bytes:  # decoded now: it may not decode, or hold only Unicode spaces
         decoded = decode_line(number or 0, line, "utf-8", offset)
         if decoded.error is not None:
@@ -361,6 +348,22 @@ def _jsonl_job(line: str | bytes, where: str, args: argparse.Namespace, settings
 
 
 _PLAIN = frozenset((str, int, bool, type(None)))  # values orjson and json read alike
+
+
+def _plain_record(line: str | bytes) -> tuple[Any, str, Any, Any] | None:
+    """(id, text, channel, position) of a record orjson reads exactly as json would: a JSON object
+    with a string text and an id, channel and position of `_PLAIN` types; None for any other line
+    (`_json_job` reads it, the reference)."""
+    try:
+        row = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if type(row) is not dict:
+        return None
+    ident, text, channel, position = row.get("id"), row.get("text"), row.get("channel"), row.get("position")
+    if type(text) is str and type(ident) in _PLAIN and type(channel) in _PLAIN and type(position) in _PLAIN:
+        return ident, text, channel, position
+    return None
 
 
 def _json_job(line: str, where: str, args: argparse.Namespace, settings: "FileSettings", source: str = "",

@@ -12,13 +12,12 @@ import hashlib
 import io
 import json
 import math
-import os
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from cli_process import cslint as cslint_in
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_CORPORA = ROOT.parent / "shared" / "corpora"
@@ -30,12 +29,7 @@ LONG = "您好，关于您反映的包裹延误问题，我们已经联系了当
 
 
 def cslint(*args: str | Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "CSLINT_PACKS"}
-    env["PYTHONUTF8"] = "1"
-    run = subprocess.run([sys.executable, "-m", "cslint", *map(str, args)], capture_output=True, text=True,
-                         cwd=ROOT, env=env, timeout=180)
-    assert "Traceback" not in run.stderr, run.stderr
-    return run
+    return cslint_in(ROOT, *args, timeout=180)
 
 
 def transcript(path: Path) -> Path:
